@@ -1,0 +1,10 @@
+// ts-jest's ESM preset; run through `node --experimental-vm-modules` (see package.json "test").
+// Type errors are caught by `tsc --noEmit` in `make test`, so ts-jest only transpiles (isolatedModules).
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  testTimeout: 60000,
+};
