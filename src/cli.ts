@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// The command line: parses flags (Singer and Meltano conventions) and hands over to discovery,
+// about, the connection test or a sync. Exit codes: 0 success, 1 runtime failure, 2 bad input.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { aboutInfo, aboutMarkdown, aboutText } from './commands/about.js';
+import { checkConnection } from './commands/check.js';
+import { discoverCatalogText } from './commands/discover.js';
+import { syncCommand } from './commands/sync.js';
+import { loadConfig } from './config.js';
+import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './errors.js';
+import { debugDetail, describeError } from './failures.js';
+import { Logger } from './singer/log.js';
+import { Metrics } from './singer/metrics.js';
+import { OutputClosedError, SingerWriter } from './singer/writer.js';
+import { TAP_NAME, TAP_VERSION } from './version.js';
+
+const SIGNAL_EXIT: Record<string, number> = { SIGTERM: 143, SIGINT: 130 };
+
+function parseArgs(argv: string[]) {
+  return yargs(argv)
+    .scriptName(TAP_NAME)
+    .usage('$0 --config CONFIG [--discover | --catalog CATALOG [--state STATE] | --test | --about [--format json|markdown]]')
+    .option('config', { alias: 'c', type: 'string', array: true, requiresArg: true, describe: 'Settings file (JSON); repeat to merge, later wins; ENV reads TAP_AMPLITUDE_<SETTING> variables' })
+    .option('discover', { alias: 'd', type: 'boolean', describe: 'Print the catalog (no network needed)' })
+    .option('catalog', { type: 'string', requiresArg: true, describe: 'Catalog selecting streams and fields (output of --discover)' })
+    .option('properties', { alias: 'p', type: 'string', requiresArg: true, describe: 'Legacy name for --catalog' })
+    .option('state', { alias: 's', type: 'string', requiresArg: true, describe: 'State file (the value of the last STATE message)' })
+    .option('about', { type: 'boolean', describe: 'Print name, version, capabilities and settings' })
+    .option('format', { type: 'string', choices: ['json', 'markdown', 'text'], requiresArg: true, describe: 'Format of --about' })
+    .option('test', { type: 'boolean', describe: 'Check the connection and credentials with one cheap request' })
+    .version(false) // before the option: yargs reserves "version" for its own
+    .option('version', { type: 'boolean', describe: 'Print the version' })
+    .help('help')
+    .alias('help', 'h')
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError([`${msg ?? err?.message ?? 'invalid arguments'}; run ${TAP_NAME} --help for the flags`]);
+    })
+    .parseSync();
+}
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}
+
+async function main(log: Logger, controller: AbortController, writer: SingerWriter, metrics: Metrics): Promise<number> {
+  const args = parseArgs(hideBin(process.argv));
+  if (args.help) return EXIT_OK;
+  if (args.version) {
+    await writeOut(`${TAP_NAME} v${TAP_VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (args.about) {
+    const format = args.format ?? 'text';
+    await writeOut(format === 'json' ? JSON.stringify(aboutInfo(), null, 2) + '\n' : format === 'markdown' ? aboutMarkdown() : aboutText());
+    return EXIT_OK;
+  }
+  if (args.catalog && args.properties && args.catalog !== args.properties) {
+    throw new UsageError(['--catalog and --properties name the same input; pass only one of them']);
+  }
+  const sources = args.config ?? [];
+  if (sources.length === 0) {
+    throw new UsageError(['--config is required: pass a JSON settings file (see sample-config.json), or --config ENV to read TAP_AMPLITUDE_* variables']);
+  }
+  const { config, warnings } = loadConfig(sources);
+  warnings.forEach((w) => log.warn(w));
+
+  if (args.discover) {
+    await writeOut(discoverCatalogText(config)); // --state, if given, does not matter here
+    return EXIT_OK;
+  }
+  if (args.test) {
+    await writeOut((await checkConnection(config, log, controller.signal)) + '\n');
+    return EXIT_OK;
+  }
+  metrics.start();
+  const catalogPath = args.catalog ?? args.properties;
+  const { failures } = await syncCommand({
+    config,
+    ...(catalogPath ? { catalogPath } : {}),
+    ...(args.state ? { statePath: args.state } : {}),
+    log,
+    writer,
+    metrics,
+    signal: controller.signal,
+  });
+  if (failures.length > 0) {
+    log.critical(`${failures.length} stream(s) failed; the state written covers everything extracted. First failure: ${failures[0]}`);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+async function run(): Promise<void> {
+  const log = new Logger();
+  const controller = new AbortController();
+  const writer = new SingerWriter(process.stdout);
+  const metrics = new Metrics(log);
+  let signalExit: number | undefined;
+  let outputClosed = false;
+
+  const stop = (signal: string): void => {
+    if (signalExit !== undefined) return;
+    signalExit = SIGNAL_EXIT[signal] ?? EXIT_RUNTIME;
+    log.warn(`received ${signal}; stopping`);
+    controller.abort(new Error(signal));
+    // A stuck request must not keep a stopped tap alive.
+    setTimeout(() => process.exit(signalExit), 5000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  writer.onClosed = () => {
+    outputClosed = true;
+    controller.abort(new OutputClosedError());
+  };
+
+  let code: number;
+  try {
+    code = await main(log, controller, writer, metrics);
+  } catch (err) {
+    if (signalExit !== undefined) code = signalExit;
+    else if (outputClosed || err instanceof OutputClosedError) {
+      log.info('stdout was closed by its reader; stopping');
+      code = EXIT_RUNTIME;
+    } else if (err instanceof UsageError) {
+      err.problems.forEach((p) => log.critical(p));
+      code = EXIT_USAGE;
+    } else {
+      log.critical(describeError(err));
+      const stack = debugDetail(err);
+      if (stack) log.debug(stack);
+      code = EXIT_RUNTIME;
+    }
+  }
+  metrics.stop();
+  await writer.flush();
+  // Everything is handed to the OS: exit now rather than wait for idle keep-alive sockets.
+  process.exit(signalExit ?? code);
+}
+
+void run();

@@ -1,0 +1,16 @@
+// --test: one cheap authenticated request (the events list, which every project has and which does
+// not depend on optional project properties such as country) and one line: ok, or the reason.
+import type { Config } from '../config.js';
+import { requireSyncSettings } from '../config.js';
+import { resolveBaseUrl } from '../amplitude/regions.js';
+import type { Logger } from '../singer/log.js';
+import { clientFor } from './client.js';
+
+export async function checkConnection(config: Config, log: Logger, signal: AbortSignal): Promise<string> {
+  requireSyncSettings(config);
+  const client = clientFor(config, log, signal);
+  const { body } = await client.getJson('/api/2/events/list', { endpoint: 'events list', cost: 1 });
+  const data = (body as { data?: unknown[] } | null)?.data;
+  const count = Array.isArray(data) ? data.length : 0;
+  return `ok: ${resolveBaseUrl(config.data_region, config.api_url)} accepted the credentials (${count} event types visible)`;
+}

@@ -1,0 +1,74 @@
+// A sync run: settings, catalog and state checked first (exit 2 before any output), then the sync
+// loop with one client and one temporary directory that is removed however the run ends.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { requireSyncSettings, type Config } from '../config.js';
+import { UsageError } from '../errors.js';
+import { selectAll, selectFromCatalog, type SelectedStream } from '../singer/catalog.js';
+import type { Logger } from '../singer/log.js';
+import type { Metrics } from '../singer/metrics.js';
+import { parseState, type StateValue } from '../singer/state.js';
+import type { SingerWriter } from '../singer/writer.js';
+import { isChartStreamName, streamsFor } from '../streams/registry.js';
+import { runSync } from '../sync.js';
+import { clientFor } from './client.js';
+import { readJsonFile } from './inputs.js';
+
+export interface SyncArgs {
+  config: Config;
+  catalogPath?: string;
+  statePath?: string;
+  log: Logger;
+  writer: SingerWriter;
+  metrics: Metrics;
+  signal: AbortSignal;
+}
+
+export const TEMP_PREFIX = 'tap-amplitude-';
+
+/** Everything a sync needs from the user's files, validated; throws UsageError. */
+export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'statePath' | 'log'>): {
+  selection: SelectedStream[];
+  state: StateValue | undefined;
+} {
+  requireSyncSettings(args.config);
+  const streams = streamsFor(args.config);
+  let selection = selectAll(streams);
+  if (args.catalogPath) {
+    const result = selectFromCatalog(readJsonFile('catalog', args.catalogPath), streams, isChartStreamName);
+    if (result.problems.length > 0) throw new UsageError(result.problems);
+    result.warnings.forEach((w) => args.log.warn(w));
+    selection = result.streams;
+  }
+  let state: StateValue | undefined;
+  if (args.statePath) {
+    const parsed = parseState(readJsonFile('state', args.statePath));
+    if (parsed.problems.length > 0) throw new UsageError(parsed.problems);
+    state = parsed.state;
+  }
+  return { selection, state };
+}
+
+export async function syncCommand(args: SyncArgs): Promise<{ failures: string[] }> {
+  const { selection, state } = prepareSync(args);
+  if (selection.length === 0) args.log.warn('the catalog selects no stream; nothing to sync');
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
+  try {
+    const client = clientFor(args.config, args.log, args.signal, args.metrics);
+    return await runSync({
+      config: args.config,
+      streams: streamsFor(args.config),
+      selection,
+      state,
+      client,
+      writer: args.writer,
+      log: args.log,
+      metrics: args.metrics,
+      signal: args.signal,
+      tempDir,
+    });
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,232 @@
+// The tap's settings: one zod schema gives the Config type, the validation with its messages, the
+// `--config ENV` typing and the `--about` settings JSON Schema.
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+import { TAP_VERSION } from './version.js';
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const CHART_ID_RE = /^[a-z0-9]+$/;
+
+/** `YYYY-MM-DD` or RFC 3339 (a date-time without a zone is read as UTC) → a UTC DateTime, or null. */
+export function parseDateSetting(value: string): DateTime | null {
+  const v = value.trim();
+  if (!DATE_RE.test(v) && !DATETIME_RE.test(v)) return null;
+  const dt = DateTime.fromISO(v.replace(' ', 'T'), { zone: 'utc', setZone: true });
+  return dt.isValid ? dt.toUTC() : null;
+}
+
+/** A chart ID, or a chart URL whose path has `/chart/<id>`: the ID, or null when there is none. */
+export function chartIdFrom(value: string): string | null {
+  const v = value.trim();
+  if (CHART_ID_RE.test(v)) return v;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return null;
+  }
+  const parts = url.pathname.split('/').filter(Boolean);
+  const i = parts.lastIndexOf('chart');
+  const id = i >= 0 ? parts[i + 1] : undefined;
+  return id !== undefined && CHART_ID_RE.test(id) ? id : null;
+}
+
+const intIn = (min: number, max: number, def: number, description: string) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number from ${min} to ${max}` })
+    .default(def)
+    .describe(description);
+
+const dateSetting = (description: string) =>
+  z
+    .string({ error: 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z' })
+    .refine((v) => parseDateSetting(v) !== null, {
+      error: 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z',
+    })
+    .describe(description)
+    .meta({ format: 'date-time' });
+
+const secret = (description: string) =>
+  z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }).describe(description).meta({ sensitive: true });
+
+export const configSchema = z
+  .object({
+    api_key: secret("The Amplitude project's API key (Settings > Projects > your project). Required to sync.").optional(),
+    secret_key: secret("The Amplitude project's secret key. Required to sync.").optional(),
+    start_date: dateSetting(
+      'Earliest data to extract, as YYYY-MM-DD or RFC 3339 (UTC). Required to sync. Used only when a stream has no bookmark yet.',
+    ).optional(),
+    end_date: dateSetting('Optional end of the data to extract (exclusive), as YYYY-MM-DD or RFC 3339 (UTC). Default: up to now.').optional(),
+    data_region: z
+      .enum(['standard', 'eu'], { error: 'must be "standard" (amplitude.com) or "eu" (analytics.eu.amplitude.com)' })
+      .default('standard')
+      .describe('Where the project lives: "standard" (US, amplitude.com) or "eu" (EU residency, analytics.eu.amplitude.com).'),
+    api_url: z
+      .string({ error: 'must be an http(s) URL such as https://amplitude.com' })
+      .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), { error: 'must be an http(s) URL such as https://amplitude.com' })
+      .optional()
+      .describe('Overrides the region host (for a proxy or a simulator); API paths such as /api/2/export are appended.'),
+    chart_ids: z
+      .array(
+        z.string({ error: 'each entry must be a string' }).refine((v) => chartIdFrom(v) !== null, {
+          error: 'each entry must be a chart ID (lowercase letters and digits) or a chart URL such as https://app.amplitude.com/analytics/acme/chart/abc123xy',
+        }),
+        { error: 'must be a list of chart IDs or chart URLs' },
+      )
+      .default([])
+      .describe('Saved charts to extract, one chart_<id> stream each: chart IDs or chart URLs (the ID follows /chart/ in the URL).'),
+    user_agent: z
+      .string({ error: 'must be a string' })
+      .default(`tap-amplitude/${TAP_VERSION}`)
+      .describe('The User-Agent header sent to Amplitude.'),
+    events_window_hours: intIn(1, 8760, 24, 'Hours of uploads per Export API request for the events stream (a STATE is written after each window).'),
+    events_lag_hours: intIn(0, 720, 2, 'Hours an upload hour must be over before it is exported: Amplitude makes an hour exportable about 2 hours after it ends.'),
+    active_users_group_by_country: z
+      .boolean({ error: 'must be true or false' })
+      .default(false)
+      .describe('Group active_users counts by country (needs the country property in the project, else Amplitude answers 400).'),
+    max_concurrency: intIn(1, 5, 5, 'Most requests in flight at once; Amplitude allows 5 concurrent requests per project.'),
+    request_timeout_seconds: intIn(1, 3600, 300, 'Seconds without a byte from Amplitude before a request is abandoned and retried (an idle timeout, not a total deadline).'),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+/** The validated configuration, with dates and chart IDs already parsed. */
+export interface Config extends Omit<Parsed, 'start_date' | 'end_date' | 'chart_ids'> {
+  start_date: DateTime | undefined;
+  end_date: DateTime | undefined;
+  chart_ids: string[];
+}
+
+/** Settings a sync and --test need; discovery needs none of them. */
+export const REQUIRED_TO_SYNC = ['api_key', 'secret_key', 'start_date'] as const;
+const SENSITIVE = new Set(['api_key', 'secret_key']);
+
+/** The settings as JSON Schema, for --about (the credentials marked required, as a sync needs them). */
+export function settingsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return { ...schema, required: [...REQUIRED_TO_SYNC] };
+}
+
+function describeValue(key: string, input: Record<string, unknown>): string {
+  if (SENSITIVE.has(key) || !(key in input)) return '';
+  const text = JSON.stringify(input[key]);
+  return text === undefined ? '' : ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
+}
+
+/** Validates merged raw settings; every problem becomes one line naming the setting. */
+export function validateConfig(input: Record<string, unknown>): { config: Config; warnings: string[] } {
+  const warnings: string[] = [];
+  const known = new Set(Object.keys(configSchema.shape));
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (!known.has(k)) warnings.push(`config: ignoring unknown setting "${k}"`);
+    else if (v !== null) clean[k] = v; // null means "not set" (Meltano writes unset settings as null)
+  }
+  const result = configSchema.safeParse(clean);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace('.[', '[');
+      return `config: ${where}: ${issue.message}${issue.path.length === 1 ? describeValue(key, clean) : ''}`;
+    });
+    throw new UsageError(problems);
+  }
+  const parsed = result.data;
+  const start = parsed.start_date !== undefined ? parseDateSetting(parsed.start_date) ?? undefined : undefined;
+  const end = parsed.end_date !== undefined ? parseDateSetting(parsed.end_date) ?? undefined : undefined;
+  if (start && end && end <= start) {
+    throw new UsageError([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
+  }
+  const ids: string[] = [];
+  for (const ref of parsed.chart_ids) {
+    const id = chartIdFrom(ref) as string;
+    if (ids.includes(id)) warnings.push(`config: chart_ids lists chart ${id} twice; it is extracted once`);
+    else ids.push(id);
+  }
+  return { config: { ...parsed, start_date: start, end_date: end, chart_ids: ids }, warnings };
+}
+
+/** Exit 2 unless the settings a sync needs are present. */
+export function requireSyncSettings(config: Config): void {
+  const missing = REQUIRED_TO_SYNC.filter((k) => config[k] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(missing.map((k) => `config: ${k}: is required to sync; set it in the config file or TAP_AMPLITUDE_${k.toUpperCase()}`));
+  }
+}
+
+const ENV_PREFIX = 'TAP_AMPLITUDE_';
+
+/** Settings from TAP_AMPLITUDE_<SETTING> variables, typed by the schema (integers, booleans, lists). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const props = (settingsJsonSchema().properties ?? {}) as Record<string, { type?: string }>;
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(props)) {
+    const raw = env[ENV_PREFIX + key.toUpperCase()];
+    if (raw === undefined || raw === '') continue;
+    out[key] = castEnv(raw, prop.type);
+  }
+  return out;
+}
+
+function castEnv(raw: string, type: string | undefined): unknown {
+  const v = raw.trim();
+  switch (type) {
+    case 'integer':
+      return /^-?\d+$/.test(v) ? Number(v) : v;
+    case 'boolean':
+      if (/^(true|1|yes)$/i.test(v)) return true;
+      if (/^(false|0|no)$/i.test(v)) return false;
+      return v;
+    case 'array':
+      if (v.startsWith('[')) {
+        try {
+          return JSON.parse(v);
+        } catch {
+          return v;
+        }
+      }
+      return v.split(',').map((s) => s.trim()).filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+/** Reads one config file: a JSON object, else exit 2 with the reason. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError([
+      code === 'ENOENT' ? `config file ${file} does not exist; pass an existing JSON file to --config` : `config file ${file} cannot be read (${code ?? 'error'})`,
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError([`config file ${file} is not valid JSON: ${(err as Error).message}`]);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError([`config file ${file} must hold a JSON object of settings, e.g. {"api_key": "...", "start_date": "2026-01-01"}`]);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** `--config` sources in order (a path, or ENV for the environment); later ones win. */
+export function loadConfig(sources: string[], env: NodeJS.ProcessEnv = process.env): { config: Config; warnings: string[] } {
+  const merged: Record<string, unknown> = {};
+  for (const source of sources) Object.assign(merged, source === 'ENV' ? settingsFromEnv(env) : readConfigFile(source));
+  return validateConfig(merged);
+}

@@ -1,0 +1,56 @@
+// Human-readable logs on stderr ("LEVEL message", the singer-python layout), with a level filter
+// and redaction of registered secrets: no credential may reach any output, whatever fails.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'critical';
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, critical: 50 };
+const LABEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR', critical: 'CRITICAL' };
+
+export function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (!value) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'warning') return 'warn';
+  if (v === 'fatal') return 'critical';
+  return v in RANK ? (v as LogLevel) : undefined;
+}
+
+/** LOG_LEVEL, TAP_AMPLITUDE_LOGLEVEL or LOGLEVEL, else info. */
+export function levelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  return parseLogLevel(env.LOG_LEVEL) ?? parseLogLevel(env.TAP_AMPLITUDE_LOGLEVEL) ?? parseLogLevel(env.LOGLEVEL) ?? 'info';
+}
+
+export class Logger {
+  private secrets: string[] = [];
+
+  constructor(
+    public level: LogLevel = levelFromEnv(),
+    private readonly sink: (line: string) => void = (line) => process.stderr.write(line),
+  ) {}
+
+  /** Values masked in every line from now on (empty and very short values are ignored). */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
+    return out;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
+  log(level: LogLevel, message: string): void {
+    if (!this.enabled(level)) return;
+    // One record per line: a message with newlines is folded so every stderr line carries a level.
+    const text = this.redact(message).replace(/\r?\n/g, ' | ');
+    this.sink(`${LABEL[level]} ${text}\n`);
+  }
+
+  debug(message: string): void { this.log('debug', message); }
+  info(message: string): void { this.log('info', message); }
+  warn(message: string): void { this.log('warn', message); }
+  error(message: string): void { this.log('error', message); }
+  critical(message: string): void { this.log('critical', message); }
+}

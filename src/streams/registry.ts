@@ -1,0 +1,31 @@
+// Every stream the tap offers, in the order discovery lists and a sync runs them. Chart streams
+// come from config (Amplitude has no API that lists charts).
+import type { Config } from '../config.js';
+import { activeUsersStream } from './active-users.js';
+import { annotationsStream } from './annotations.js';
+import { averageSessionLengthStream } from './average-session-length.js';
+import { chartStream, CHART_STREAM_PREFIX } from './chart.js';
+import { chartsMetadataStream } from './charts-metadata.js';
+import { cohortsStream } from './cohorts.js';
+import { eventsStream } from './events.js';
+import { eventsListStream } from './events-list.js';
+import type { StreamDefinition } from './types.js';
+
+export const FIXED_STREAMS: readonly StreamDefinition[] = [
+  eventsStream,
+  activeUsersStream,
+  averageSessionLengthStream,
+  annotationsStream,
+  cohortsStream,
+  eventsListStream,
+];
+
+export function streamsFor(config: Pick<Config, 'chart_ids'>): StreamDefinition[] {
+  const charts = config.chart_ids.map(chartStream);
+  return [...FIXED_STREAMS, ...charts, ...(charts.length > 0 ? [chartsMetadataStream] : [])];
+}
+
+/** A chart stream the config may have dropped since the catalog was made (skipped with a warning). */
+export function isChartStreamName(name: string): boolean {
+  return name.startsWith(CHART_STREAM_PREFIX) || name === chartsMetadataStream.name;
+}

@@ -1,0 +1,36 @@
+// What a stream declares and yields. A stream file is all a newcomer needs to read to change one
+// stream; the sync loop (src/sync.ts) does the Singer work around it.
+import type { AmplitudeClient } from '../amplitude/client.js';
+import type { Config } from '../config.js';
+import type { StreamDescriptor } from '../singer/catalog.js';
+import type { Logger } from '../singer/log.js';
+import type { Bookmark } from '../singer/state.js';
+
+/** Yielded by a stream: a record object, a record already serialised, or a new bookmark. */
+export type StreamItem =
+  | { record: Record<string, unknown> }
+  | { recordJson: string }
+  | { bookmark: Bookmark };
+
+export interface StreamContext {
+  config: Config;
+  client: AmplitudeClient;
+  log: Logger;
+  /** The stream's bookmark from the input state (undefined on a first or full-table sync). */
+  bookmark: Bookmark | undefined;
+  /** Selected top-level fields. A stream yielding `recordJson` must apply it itself. */
+  fields: ReadonlySet<string>;
+  signal: AbortSignal;
+  /** Directory for temporary files; removed at the end of the run, on failure and on SIGTERM. */
+  tempDir: string;
+  /** Values shared by the streams of one run (e.g. a chart body read once for two streams). */
+  shared: Map<string, unknown>;
+  /** The current time; tests and the simulator agree on it through the real clock. */
+  now: () => Date;
+}
+
+export interface StreamDefinition extends StreamDescriptor {
+  /** One line saying what is wrong with an input bookmark, or undefined when it is usable. */
+  checkBookmark?(bookmark: Bookmark, config: Config, now: Date): string | undefined;
+  sync(ctx: StreamContext): AsyncIterable<StreamItem>;
+}
