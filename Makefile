@@ -1,0 +1,49 @@
+# tap-amplitude: the commands a developer and CI use. `make test` works on a fresh clone.
+SHELL := /bin/bash
+NPM ?= npm
+# Tests run in a zone far from UTC so that any local-time parsing of Amplitude's zone-less timestamps shows up.
+TEST_TZ ?= America/New_York
+
+.PHONY: all install build build-simulator typecheck test unit simulator demo bench clean
+
+all: build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+install:
+	$(NPM) ci --no-audit --no-fund
+
+build: node_modules/.package-lock.json
+	$(NPM) run --silent build
+
+build-simulator: node_modules/.package-lock.json
+	$(NPM) run --silent build:simulator
+
+typecheck: node_modules/.package-lock.json
+	$(NPM) run --silent typecheck
+
+# Installs exactly the locked dependencies, builds, typechecks and runs every test.
+test: install
+	$(NPM) run --silent build
+	$(NPM) run --silent build:simulator
+	$(NPM) run --silent typecheck
+	TZ=$(TEST_TZ) $(NPM) run --silent test -- --maxWorkers=2
+
+# Only the jest suites, against what is already built.
+unit:
+	TZ=$(TEST_TZ) $(NPM) run --silent test -- --maxWorkers=2
+
+# The Amplitude simulator in the foreground (PORT, default 8787; Ctrl-C stops it).
+simulator: build-simulator
+	node build/simulator/main.js
+
+demo: build build-simulator
+	node scripts/demo.mjs
+
+bench: build build-simulator
+	node scripts/bench.mjs
+
+clean:
+	rm -rf dist build coverage demo-output bench/data
