@@ -17,9 +17,15 @@ export function clientFor(config: Config, log: Logger, signal: AbortSignal, metr
     userAgent: config.user_agent,
     idleTimeoutMs: config.request_timeout_seconds * 1000,
     maxConcurrency: config.max_concurrency,
-    ...(process.env.TAP_AMPLITUDE_TEST_FAST_RETRY === '1' ? { backoff: { baseMs: 5, maxMs: 50 } } : {}),
+    ...backoffFromEnv(process.env.TAP_AMPLITUDE_BACKOFF_MS),
     onResponse: (e) => metrics?.httpRequest(e.endpoint, e.status, e.durationMs),
     log,
     signal,
   });
+}
+
+/** TAP_AMPLITUDE_BACKOFF_MS="base,max" shortens retry waits (the test suites use it; the defaults suit Amplitude). */
+function backoffFromEnv(value: string | undefined): { backoff?: { baseMs: number; maxMs: number } } {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value ?? '');
+  return m ? { backoff: { baseMs: Number(m[1]), maxMs: Number(m[2]) } } : {};
 }

@@ -1,5 +1,8 @@
-// One record per configured chart, from its CSV export's preamble.
+// One record per configured chart, from the preamble of its CSV export (title, metric, events...).
+// A chart that cannot be read is reported after the others are emitted.
 import { TapError } from '../errors.js';
+import { describeError } from '../failures.js';
+import { loadChart } from './chart-source.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -8,7 +11,18 @@ export const chartsMetadataStream: StreamDefinition = {
   schema: loadSchema('charts_metadata'),
   keyProperties: ['chart_id'],
   replicationMethod: 'FULL_TABLE',
-  async *sync() {
-    throw new TapError('stream charts_metadata is not implemented yet');
+  async *sync(ctx) {
+    const failed: string[] = [];
+    for (const chartId of ctx.config.chart_ids) {
+      try {
+        const chart = await loadChart(ctx, chartId);
+        yield { record: { chart_id: chartId, ...chart.metadata } };
+      } catch (err) {
+        failed.push(describeError(err));
+      }
+    }
+    if (failed.length > 0) {
+      throw new TapError(`${failed.length} chart(s) without metadata: ${failed.join(' ')}`);
+    }
   },
 };

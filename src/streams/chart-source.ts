@@ -1,0 +1,41 @@
+// Reads one chart's CSV export once per run and shares it between chart_<id> and charts_metadata.
+import { AmplitudeHttpError } from '../amplitude/errors.js';
+import { extractChartCsv, parseChartCsv, type ParsedChart } from '../amplitude/chart-csv.js';
+import { TapError } from '../errors.js';
+import type { StreamContext } from './types.js';
+
+function chartFailure(chartId: string, err: unknown): unknown {
+  if (!(err instanceof AmplitudeHttpError)) return err;
+  if (err.status === 404) {
+    return new TapError(
+      `chart ${chartId}: Amplitude has no chart with this ID (404). Check chart_ids: the ID is the part after /chart/ in the chart's URL, and the chart must not have been deleted.`,
+    );
+  }
+  if (err.status === 403 && !/invalid api/i.test(`${err.amplitudeMessage ?? ''} ${err.details ?? ''}`)) {
+    return new TapError(
+      `chart ${chartId}: Amplitude refused access (403). The chart must belong to the project of this api_key (charts are per project), or check secret_key and data_region.`,
+    );
+  }
+  return err;
+}
+
+export function loadChart(ctx: StreamContext, chartId: string): Promise<ParsedChart> {
+  const key = `chart:${chartId}`;
+  let pending = ctx.shared.get(key) as Promise<ParsedChart> | undefined;
+  if (!pending) {
+    pending = (async () => {
+      try {
+        // A chart query costs what the chart's own query costs; 1 is the floor the budget knows.
+        const { body } = await ctx.client.getJson(`/api/3/chart/${encodeURIComponent(chartId)}/csv`, { endpoint: `chart ${chartId}`, cost: 1 });
+        const parsed = parseChartCsv(extractChartCsv(body));
+        for (const w of parsed.warnings) ctx.log.warn(`chart ${chartId}: ${w}`);
+        return parsed;
+      } catch (err) {
+        throw chartFailure(chartId, err);
+      }
+    })();
+    pending.catch(() => undefined); // the stream that awaits it reports the failure
+    ctx.shared.set(key, pending);
+  }
+  return pending;
+}
