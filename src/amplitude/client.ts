@@ -1,0 +1,292 @@
+// The one HTTP client every stream uses: Basic auth, idle timeouts, the shared retry loop, and the
+// per-project limiter. Errors are rebuilt from safe fields; got's own errors never leave here
+// because they carry the request options (and so the Authorization header).
+import { createWriteStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import got, { RequestError } from 'got';
+import { z } from 'zod';
+import { AbortError, AmplitudeHttpError, AmplitudeNetworkError, oneLine, redactor } from './errors.js';
+import { RequestLimiter, systemClock, type CostBudget } from './limiter.js';
+import { parseRetryAfterMs, runWithRetries, type AttemptResult } from './retry.js';
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  secretKey: string;
+  userAgent: string;
+  /** request_timeout_seconds × 1000: no bytes for this long fails the attempt; not a total deadline. */
+  idleTimeoutMs: number;
+  /** 1..5: Amplitude allows 5 concurrent requests per project across all endpoints, export included. */
+  maxConcurrency: number;
+  maxTries?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Dashboard cost budget (amplitude-api.md §4); null disables pacing by cost. */
+  costBudget?: CostBudget | null;
+  /** Called once per attempt; status null means the attempt ended in a network error. */
+  onResponse?: (e: { endpoint: string; status: number | null; durationMs: number; attempt: number }) => void;
+  log?: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void };
+  signal?: AbortSignal;
+}
+
+export interface RequestOptions {
+  /** Short name for logs, metrics and errors, e.g. 'export', 'users', 'chart gl9dulhv'. */
+  endpoint: string;
+  query?: Record<string, string>;
+  /** Dashboard cost units charged against the budget; 0 = not a dashboard query. */
+  cost?: number;
+  /** Statuses handed back to the caller (with the parsed error body) instead of retried or thrown. */
+  passStatuses?: number[];
+}
+
+export interface DownloadOptions extends RequestOptions {
+  dest: string;
+  /** Checks the written file; throwing makes the attempt a retryable failure. */
+  validate?: (file: string) => Promise<void>;
+}
+
+const DEFAULT_MAX_TRIES = 8;
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 120_000 };
+const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
+/** Error bodies are small envelopes; never hold more than this of one. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+// Codes of failures that a later attempt may not hit: timeouts, resets, refusals, DNS hiccups.
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN',
+  'ENETUNREACH', 'EHOSTUNREACH', 'ERR_HTTP_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_READING_RESPONSE_STREAM',
+]);
+
+const errorEnvelope = z.object({
+  error: z.object({
+    message: z.string().optional(),
+    metadata: z.object({ details: z.string().optional() }).optional(),
+  }),
+});
+
+/** A 2xx body either became a value or is unusable (`problem` says why); the latter is retried. */
+type Consumed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+type Delivered<T> = { status: number; passed: true; body: unknown } | { status: number; passed: false; value: T };
+
+interface Exchange<T> {
+  accept: string;
+  /** Reads a 2xx body while the request holds its limiter slot. */
+  consume: (body: Readable) => Promise<Consumed<T>>;
+  /** Checks a consumed value after the slot is released; returns a problem or undefined. */
+  verify?: (value: T) => Promise<string | undefined>;
+}
+
+async function readBody(body: Readable, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    size += buf.length;
+    if (size >= limit) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class AmplitudeClient {
+  private readonly baseUrl: string;
+  private readonly host: string;
+  private readonly headers: Record<string, string>;
+  private readonly redact: (text: string) => string;
+  private readonly limiter: RequestLimiter;
+  private readonly opts: ClientOptions;
+  private readonly policy: { maxTries: number; baseMs: number; maxMs: number };
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.host = new URL(this.baseUrl).host;
+    const credentials = Buffer.from(`${opts.apiKey}:${opts.secretKey}`).toString('base64');
+    this.headers = { authorization: `Basic ${credentials}`, 'user-agent': opts.userAgent };
+    this.redact = redactor([opts.apiKey, opts.secretKey, credentials, `${opts.apiKey}:${opts.secretKey}`]);
+    this.policy = { maxTries: opts.maxTries ?? DEFAULT_MAX_TRIES, ...(opts.backoff ?? DEFAULT_BACKOFF) };
+    this.limiter = new RequestLimiter({
+      maxConcurrency: opts.maxConcurrency,
+      costBudget: opts.costBudget === undefined ? DEFAULT_COST_BUDGET : opts.costBudget,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    });
+  }
+
+  /** GET a JSON endpoint: 2xx → parsed body; a passStatus → its parsed error body (or null). */
+  async getJson(path: string, opts: RequestOptions): Promise<{ status: number; body: unknown }> {
+    const result = await this.execute<unknown>(path, opts, {
+      accept: 'application/json',
+      consume: async (body) => {
+        const text = (await readBody(body)).toString('utf8');
+        const parsed = parseJson(text);
+        return parsed.ok
+          ? parsed
+          : { ok: false, problem: `the body is not JSON (starts with ${JSON.stringify(this.redact(oneLine(text, 80)))})` };
+      },
+    });
+    return result.passed ? { status: result.status, body: result.body } : { status: result.status, body: result.value };
+  }
+
+  /**
+   * GET a body straight into the file `dest` (truncated first, never buffered), then `validate` it.
+   * For a passStatus the body is the parsed error body and `dest` holds nothing useful.
+   */
+  async download(path: string, opts: DownloadOptions): Promise<{ status: number; body: unknown; bytes: number }> {
+    const { dest, validate } = opts;
+    const result = await this.execute<number>(path, opts, {
+      accept: '*/*',
+      consume: async (body) => {
+        // 'w' truncates whatever an earlier, failed attempt left behind.
+        const file = createWriteStream(dest, { flags: 'w' });
+        await pipeline(body, file);
+        return { ok: true, value: file.bytesWritten };
+      },
+      ...(validate === undefined
+        ? {}
+        : {
+            verify: async () => {
+              try {
+                await validate(dest);
+                return undefined;
+              } catch (err) {
+                return `the body was rejected: ${this.redact(oneLine(errorText(err)))}`;
+              }
+            },
+          }),
+    });
+    return result.passed
+      ? { status: result.status, body: result.body, bytes: 0 }
+      : { status: result.status, body: null, bytes: result.value };
+  }
+
+  private async execute<T>(path: string, opts: RequestOptions, exchange: Exchange<T>): Promise<Delivered<T>> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
+    const request = this.redact(`GET ${url.pathname}${url.search}`);
+    const signal = this.opts.signal;
+    if (signal?.aborted === true) throw new AbortError();
+
+    return runWithRetries<Delivered<T>>(
+      async (attempt) => {
+        const sent = await this.limiter.run(opts.cost ?? 0, () => this.sendOnce(url, request, opts, exchange, attempt));
+        if (!sent.ok || sent.value.passed || exchange.verify === undefined) return sent;
+        const problem = await exchange.verify(sent.value.value);
+        if (problem === undefined) return sent;
+        const error = new AmplitudeHttpError({ status: sent.value.status, endpoint: opts.endpoint, host: this.host }, problem);
+        return { ok: false, error, retryable: true };
+      },
+      {
+        policy: this.policy,
+        sleep: (ms) => systemClock.sleep(ms, signal),
+        endpoint: opts.endpoint,
+        request,
+        onRetry: ({ attempt, error, delayMs }) =>
+          this.opts.log?.warn(
+            `${error.message} (attempt ${attempt}/${this.policy.maxTries}; retrying in ${(delayMs / 1000).toFixed(1)} s)`,
+          ),
+      },
+    );
+  }
+
+  /** One attempt, run inside a limiter slot. */
+  private async sendOnce<T>(
+    url: URL,
+    request: string,
+    opts: RequestOptions,
+    exchange: Exchange<T>,
+    attempt: number,
+  ): Promise<AttemptResult<Delivered<T>>> {
+    const started = performance.now();
+    const idle = this.opts.idleTimeoutMs;
+    let status: number | null = null;
+    const stream = got.stream(url, {
+      headers: { ...this.headers, accept: exchange.accept },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      // `socket` is the idle timer: it fires after `idle` ms without bytes, before or during the body.
+      timeout: { lookup: idle, connect: idle, secureConnect: idle, socket: idle },
+      ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
+    });
+    // Failures surface through the promises below; this keeps a late one from going unhandled.
+    stream.on('error', () => undefined);
+    try {
+      const response = await new Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined> }>(
+        (resolve, reject) => {
+          stream.once('response', resolve);
+          stream.once('error', reject);
+        },
+      );
+      status = response.statusCode;
+      return await this.receive(response.statusCode, response.headers, stream, opts, exchange);
+    } catch (err) {
+      status = null;
+      if (this.opts.signal?.aborted === true) throw new AbortError();
+      const code = (err as { code?: unknown }).code;
+      const isNetwork = err instanceof RequestError || code === 'ERR_STREAM_PREMATURE_CLOSE';
+      // Anything else (e.g. a full disk while writing `dest`) is local and not Amplitude's doing.
+      if (!isNetwork) throw err;
+      const error = new AmplitudeNetworkError({
+        endpoint: opts.endpoint,
+        host: this.host,
+        ...(typeof code === 'string' ? { code } : {}),
+        idleTimeoutMs: idle,
+        cause: this.redact(oneLine(errorText(err), 200)),
+      });
+      return { ok: false, error, retryable: typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code) };
+    } finally {
+      if (!stream.destroyed && !stream.readableEnded) stream.destroy();
+      const durationMs = Math.round(performance.now() - started);
+      this.opts.log?.debug(`${opts.endpoint}: ${request} → ${status ?? 'network error'} in ${durationMs} ms (attempt ${attempt})`);
+      this.opts.onResponse?.({ endpoint: opts.endpoint, status, durationMs, attempt });
+    }
+  }
+
+  private async receive<T>(
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    body: Readable,
+    opts: RequestOptions,
+    exchange: Exchange<T>,
+  ): Promise<AttemptResult<Delivered<T>>> {
+    const failure = { status, endpoint: opts.endpoint, host: this.host };
+    if (status >= 200 && status < 300) {
+      const consumed = await exchange.consume(body);
+      if (consumed.ok) return { ok: true, value: { status, passed: false, value: consumed.value } };
+      return { ok: false, error: new AmplitudeHttpError(failure, consumed.problem), retryable: true };
+    }
+
+    const text = (await readBody(body, ERROR_BODY_LIMIT)).toString('utf8');
+    const parsed = parseJson(text);
+    if (opts.passStatuses?.includes(status) === true) {
+      return { ok: true, value: { status, passed: true, body: parsed.ok ? parsed.value : null } };
+    }
+
+    const envelope = parsed.ok ? errorEnvelope.safeParse(parsed.value) : undefined;
+    const amplitudeMessage = envelope?.success === true ? envelope.data.error.message : text === '' ? undefined : text;
+    const details = envelope?.success === true ? envelope.data.error.metadata?.details : undefined;
+    const error = new AmplitudeHttpError({
+      ...failure,
+      ...(amplitudeMessage === undefined ? {} : { amplitudeMessage: this.redact(oneLine(amplitudeMessage)) }),
+      ...(details === undefined ? {} : { details: this.redact(oneLine(details)) }),
+    });
+    const retryable = status === 429 || status >= 500;
+    const retryAfter = headers['retry-after'];
+    const retryAfterMs = parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now());
+    return { ok: false, error, retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+}
