@@ -45,6 +45,14 @@ function writeOut(text: string): Promise<void> {
   return new Promise((resolve) => process.stdout.write(text, () => resolve()));
 }
 
+/**
+ * Resolves once everything written so far is handed to the OS: on POSIX a pipe is written
+ * asynchronously, and process.exit() drops what is still queued.
+ */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 async function main(log: Logger, controller: AbortController, writer: SingerWriter, metrics: Metrics): Promise<number> {
   const args = parseArgs(hideBin(process.argv));
   if (args.help) return EXIT_OK;
@@ -56,6 +64,10 @@ async function main(log: Logger, controller: AbortController, writer: SingerWrit
     const format = args.format ?? 'text';
     await writeOut(format === 'json' ? JSON.stringify(aboutInfo(), null, 2) + '\n' : format === 'markdown' ? aboutMarkdown() : aboutText());
     return EXIT_OK;
+  }
+  // yargs turns a repeated flag into a list; only --config may repeat.
+  for (const name of ['catalog', 'properties', 'state', 'format'] as const) {
+    if (Array.isArray(args[name])) throw new UsageError([`--${name} may be given only once`]);
   }
   if (args.catalog && args.properties && args.catalog !== args.properties) {
     throw new UsageError(['--catalog and --properties name the same input; pass only one of them']);
@@ -99,7 +111,7 @@ async function run(): Promise<void> {
   const writer = new SingerWriter(process.stdout);
   const metrics = new Metrics(log);
   let signalExit: number | undefined;
-  let outputClosed = false;
+  let outputClosed: OutputClosedError | undefined;
 
   const stop = (signal: string): void => {
     if (signalExit !== undefined) return;
@@ -109,22 +121,23 @@ async function run(): Promise<void> {
     // A stuck request must not keep a stopped tap alive.
     setTimeout(() => process.exit(signalExit), 5000).unref();
   };
+  // A reader of stderr that went away must not turn into a crash (and exit 1): the logs are lost either way.
+  process.stderr.on('error', () => undefined);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  writer.onClosed = () => {
-    outputClosed = true;
-    controller.abort(new OutputClosedError());
+  writer.onClosed = (err) => {
+    outputClosed = err;
+    controller.abort(err);
   };
 
   let code: number;
   try {
     code = await main(log, controller, writer, metrics);
   } catch (err) {
+    if (err instanceof OutputClosedError) outputClosed ??= err;
     if (signalExit !== undefined) code = signalExit;
-    else if (outputClosed || err instanceof OutputClosedError) {
-      log.info('stdout was closed by its reader; stopping');
-      code = EXIT_RUNTIME;
-    } else if (err instanceof UsageError) {
+    else if (outputClosed) code = EXIT_RUNTIME; // told below
+    else if (err instanceof UsageError) {
       err.problems.forEach((p) => log.critical(p));
       code = EXIT_USAGE;
     } else {
@@ -134,8 +147,15 @@ async function run(): Promise<void> {
       code = EXIT_RUNTIME;
     }
   }
+  // Output that never reached its reader is a failed run, even when main() got to its end (a cut catalog).
+  if (outputClosed && signalExit === undefined) {
+    if (outputClosed.brokenPipe) log.info('stdout was closed by its reader; stopping');
+    else log.critical(outputClosed.message);
+    code = EXIT_RUNTIME;
+  }
   metrics.stop();
   await writer.flush();
+  await drained(process.stderr);
   // Everything is handed to the OS: exit now rather than wait for idle keep-alive sockets.
   process.exit(signalExit ?? code);
 }

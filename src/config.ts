@@ -117,9 +117,15 @@ export function settingsJsonSchema(): Record<string, unknown> {
   return { ...schema, required: [...REQUIRED_TO_SYNC] };
 }
 
-function describeValue(key: string, input: Record<string, unknown>): string {
-  if (SENSITIVE.has(key) || !(key in input)) return '';
-  const text = JSON.stringify(input[key]);
+/** The offending value at `path` (a list entry too), shown unless it belongs to a secret. */
+function describeValue(path: readonly PropertyKey[], input: Record<string, unknown>): string {
+  if (path.length === 0 || SENSITIVE.has(String(path[0]))) return '';
+  let value: unknown = input;
+  for (const step of path) {
+    if (typeof value !== 'object' || value === null || !(step in value)) return '';
+    value = (value as Record<PropertyKey, unknown>)[step];
+  }
+  const text = JSON.stringify(value);
   return text === undefined ? '' : ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
 }
 
@@ -135,9 +141,8 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
   const result = configSchema.safeParse(clean);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace('.[', '[');
-      return `config: ${where}: ${issue.message}${issue.path.length === 1 ? describeValue(key, clean) : ''}`;
+      const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace('.[', '[');
+      return `config: ${where}: ${issue.message}${describeValue(issue.path, clean)}`;
     });
     throw new UsageError(problems);
   }
@@ -201,6 +206,21 @@ function castEnv(raw: string, type: string | undefined): unknown {
   }
 }
 
+/**
+ * Why `text` is not JSON, with the line and column when the parser tells the position. The text
+ * itself is never quoted: V8's messages quote a slice of the input, and a config file holds secrets.
+ */
+export function jsonSyntaxProblem(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const reason = (message.split(/, (?:\.\.\.)?"/)[0] ?? message)
+    .replace(/^Unexpected token .*/, 'Unexpected character')
+    .replace(/ (?:in JSON )?at position \d+.*$/, '');
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return reason;
+  const before = text.slice(0, Number(position[1]));
+  return `${reason} at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
 /** Reads one config file: a JSON object, else exit 2 with the reason. */
 export function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -216,7 +236,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError([`config file ${file} is not valid JSON: ${(err as Error).message}`]);
+    throw new UsageError([`config file ${file} is not valid JSON: ${jsonSyntaxProblem(err, text)}`]);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError([`config file ${file} must hold a JSON object of settings, e.g. {"api_key": "...", "start_date": "2026-01-01"}`]);

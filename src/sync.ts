@@ -80,6 +80,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       now,
     };
     const streamJson = JSON.stringify(sel.name);
+    const openKeys = def.schema.additionalProperties === true ? new Set(Object.keys(def.schema.properties ?? {})) : null;
     let extractedAt = JSON.stringify(now().toISOString());
     let count = 0;
     const started = Date.now();
@@ -91,11 +92,16 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             tracker.setBookmark(sel.name, item.bookmark);
             writer.state(tracker.snapshot());
           }
+        } else if ('recordsJson' in item) {
+          // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
+          extractedAt = JSON.stringify(now().toISOString());
+          for (const json of item.recordsJson) writer.recordJson(streamJson, json, extractedAt);
+          count += item.recordsJson.length;
+          metrics.countRecords(sel.name, item.recordsJson.length);
         } else {
-          const json = 'recordJson' in item ? item.recordJson : serialiseSelected(item.record, sel.fields);
-          // time_extracted: refreshed every 1,000 records rather than per record (cheap, still accurate).
+          // time_extracted: refreshed every 1,024 records rather than per record.
           if ((count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
-          writer.recordJson(streamJson, json, extractedAt);
+          writer.recordJson(streamJson, serialiseSelected(item.record, sel.fields, openKeys), extractedAt);
           count++;
           metrics.countRecords(sel.name);
         }
@@ -103,7 +109,12 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       }
       log.info(`stream ${sel.name}: done, ${count} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (err) {
-      if (isFatal(err, opts.signal)) throw err;
+      if (isFatal(err, opts.signal)) {
+        // Some targets keep only the STATE that follows the last RECORD: end on the last checkpoint
+        // (currently_syncing still names the stream that was cut short).
+        if (!writer.isClosed) writer.state(tracker.snapshot());
+        throw err;
+      }
       const message = `stream ${sel.name} failed: ${describeError(err)}`;
       log.error(message);
       failures.push(message);
@@ -114,10 +125,14 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   return { failures };
 }
 
-/** The record with exactly the selected fields, in schema order; absent ones as null (some targets take columns from the first record). */
-function serialiseSelected(record: Record<string, unknown>, fields: readonly string[]): string {
+/**
+ * The record with the selected fields in schema order (absent ones as null: some targets take their
+ * columns from the first record), then, for open schemas, keys the schema does not declare yet (new
+ * fields Amplitude adds reach the target instead of being dropped).
+ */
+function serialiseSelected(record: Record<string, unknown>, fields: readonly string[], declared: ReadonlySet<string> | null): string {
   const out: Record<string, unknown> = {};
   for (const f of fields) out[f] = record[f] === undefined ? null : record[f];
+  if (declared) for (const k of Object.keys(record)) if (!declared.has(k) && record[k] !== undefined) out[k] = record[k];
   return JSON.stringify(out);
 }
-

@@ -1,5 +1,6 @@
 // Reading the --catalog and --state files: any problem is bad input (exit 2) with the reason.
 import { readFileSync } from 'node:fs';
+import { jsonSyntaxProblem } from '../config.js';
 import { UsageError } from '../errors.js';
 
 export function readJsonFile(kind: 'catalog' | 'state', file: string): unknown {
@@ -16,6 +17,6 @@ export function readJsonFile(kind: 'catalog' | 'state', file: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const hint = kind === 'catalog' ? 'pass the output of --discover' : 'pass the value of the last STATE message, e.g. {"bookmarks": {}}';
-    throw new UsageError([`${kind} file ${file} is not valid JSON (${(err as Error).message}); ${hint}`]);
+    throw new UsageError([`${kind} file ${file} is not valid JSON (${jsonSyntaxProblem(err, text)}); ${hint}`]);
   }
 }

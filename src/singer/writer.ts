@@ -6,35 +6,42 @@ import type { JsonSchema, SchemaMessage, StateMessage } from './messages.js';
 
 const FLUSH_AT = 64 * 1024;
 
+const BROKEN_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/** The output cannot take more: its reader went away (EPIPE), or writing failed (e.g. ENOSPC). */
 export class OutputClosedError extends Error {
   override name = 'OutputClosedError';
-  constructor() {
-    super('the reader of stdout went away (broken pipe); stopping');
+  constructor(readonly code = 'EPIPE') {
+    super(BROKEN_PIPE.has(code) ? 'the reader of stdout went away (broken pipe); stopping' : `stdout cannot be written (${code}); stopping`);
+  }
+
+  /** The reader stopped reading (`| head`, a finished consumer): an expected end, not a fault to report. */
+  get brokenPipe(): boolean {
+    return BROKEN_PIPE.has(this.code);
   }
 }
 
 export class SingerWriter {
   private buffer = '';
   private drainWait: Promise<void> | null = null;
-  private closed = false;
-  /** Called once when the output is closed by the reader (EPIPE). */
-  onClosed: (() => void) | null = null;
+  private closedBy: OutputClosedError | null = null;
+  /** Called once when the output closes (EPIPE from a departed reader, or any other write error). */
+  onClosed: ((err: OutputClosedError) => void) | null = null;
 
   constructor(private readonly out: Writable = process.stdout) {
-    out.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
-        if (!this.closed) {
-          this.closed = true;
-          this.onClosed?.();
-        }
-        return;
-      }
-      throw err;
-    });
+    // Handled here, so that a write error never surfaces as an uncaught exception with a stack trace.
+    out.on('error', (err) => this.fail(err));
+  }
+
+  /** Every write error ends the output for good (a destroyed stream reports it only to the write callback). */
+  private fail(err: NodeJS.ErrnoException | null | undefined): void {
+    if (!err || this.closedBy) return;
+    this.closedBy = new OutputClosedError(err.code ?? 'write error');
+    this.onClosed?.(this.closedBy);
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.closedBy !== null;
   }
 
   /** True while the consumer has not taken the last flushed chunk: await `ready()` before writing more. */
@@ -59,16 +66,16 @@ export class SingerWriter {
   }
 
   private line(text: string): void {
-    if (this.closed) throw new OutputClosedError();
+    if (this.closedBy) throw this.closedBy;
     this.buffer += text + '\n';
     if (this.buffer.length >= FLUSH_AT) this.flushBuffer();
   }
 
   private flushBuffer(): void {
-    if (this.buffer.length === 0 || this.closed) return;
+    if (this.buffer.length === 0 || this.closedBy) return;
     const chunk = this.buffer;
     this.buffer = '';
-    const ok = this.out.write(chunk);
+    const ok = this.out.write(chunk, (err) => this.fail(err));
     if (!ok && !this.drainWait) {
       this.drainWait = new Promise<void>((resolve) => {
         const done = (): void => {
@@ -86,16 +93,19 @@ export class SingerWriter {
   /** Resolves when the consumer can take more output. */
   async ready(): Promise<void> {
     if (this.drainWait) await this.drainWait;
-    if (this.closed) throw new OutputClosedError();
+    if (this.closedBy) throw this.closedBy;
   }
 
   /** Writes what is buffered and resolves once the operating system has it all. */
   async flush(): Promise<void> {
     this.flushBuffer();
-    if (this.closed) return;
+    if (this.closedBy) return;
     await new Promise<void>((resolve) => {
       // The callback of an empty write runs after every earlier write has been handed over.
-      this.out.write('', () => resolve());
+      this.out.write('', (err) => {
+        this.fail(err);
+        resolve();
+      });
     });
   }
 }

@@ -6,10 +6,14 @@ import type { StreamDescriptor } from '../singer/catalog.js';
 import type { Logger } from '../singer/log.js';
 import type { Bookmark } from '../singer/state.js';
 
-/** Yielded by a stream: a record object, a record already serialised, or a new bookmark. */
+/**
+ * Yielded by a stream: a record object (the sync loop selects its fields), records already
+ * serialised with the selection applied (a batch, for streams where per-record overhead matters),
+ * or a new bookmark (written as STATE once everything yielded before it is written).
+ */
 export type StreamItem =
   | { record: Record<string, unknown> }
-  | { recordJson: string }
+  | { recordsJson: string[] }
   | { bookmark: Bookmark };
 
 export interface StreamContext {
@@ -18,7 +22,7 @@ export interface StreamContext {
   log: Logger;
   /** The stream's bookmark from the input state (undefined on a first or full-table sync). */
   bookmark: Bookmark | undefined;
-  /** Selected top-level fields. A stream yielding `recordJson` must apply it itself. */
+  /** Selected top-level fields. A stream yielding `recordsJson` must apply it itself. */
   fields: ReadonlySet<string>;
   signal: AbortSignal;
   /** Directory for temporary files; removed at the end of the run, on failure and on SIGTERM. */

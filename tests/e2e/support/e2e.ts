@@ -1,0 +1,69 @@
+// Shared pieces of the CLI end-to-end tests: shell pipelines (a real `|` between processes),
+// a port nothing listens on, the package version, and the checks every bad-input run must pass.
+import { expect } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { type CliResult } from '../../helpers/cli.js';
+import { cliPath, repoRoot } from '../../helpers/paths.js';
+
+export const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const supportDir = path.join(repoRoot, 'tests', 'e2e', 'support');
+
+/** The e2e suites run the built CLI; `make test` builds before running jest. */
+export function requireBuild(): void {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before the e2e tests`);
+}
+
+export interface ShellResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a bash script (for real pipes such as `tap | head -1`) from the repository root. */
+export function runBash(script: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ShellResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A loopback port with nothing listening (bound, then released). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The stderr lines of a run (without the empty tail). */
+export const stderrLines = (r: { stderr: string }): string[] => r.stderr.split('\n').filter((l) => l.length > 0);
+
+/**
+ * Bad input: exit 2, nothing on stdout, no stack trace, and exactly the expected stderr lines
+ * (strings match whole lines, regular expressions match the line).
+ */
+export function expectBadInput(r: CliResult, expected: Array<string | RegExp>): void {
+  const lines = stderrLines(r);
+  expect({ code: r.code, stdout: r.stdout, lineCount: lines.length }).toEqual({ code: 2, stdout: '', lineCount: expected.length });
+  expect(r.stderr).not.toContain('    at ');
+  expected.forEach((want, i) => {
+    if (typeof want === 'string') expect(lines[i]).toBe(want);
+    else expect(lines[i]).toMatch(want);
+  });
+}

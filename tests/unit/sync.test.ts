@@ -1,0 +1,198 @@
+// The sync loop with stand-in streams: message order (SCH-2, SCH-12, ST-4), field selection in
+// SCHEMA and RECORD (REC-6, REC-8), bookmarks only for incremental streams, a failing stream not
+// stopping the others, and a fatal stop still ending on a STATE.
+import { describe, expect, it } from '@jest/globals';
+import { Writable } from 'node:stream';
+import type { AmplitudeClient } from '../../src/amplitude/client.js';
+import { validateConfig } from '../../src/config.js';
+import { TapError, UsageError } from '../../src/errors.js';
+import type { SelectedStream } from '../../src/singer/catalog.js';
+import { Logger } from '../../src/singer/log.js';
+import { Metrics } from '../../src/singer/metrics.js';
+import type { StateValue } from '../../src/singer/state.js';
+import { SingerWriter } from '../../src/singer/writer.js';
+import type { StreamContext, StreamDefinition, StreamItem } from '../../src/streams/types.js';
+import { runSync } from '../../src/sync.js';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+const NOW = '2026-01-02T03:04:05.678Z';
+const str = { type: ['null', 'string'] };
+
+function alphaStream(items: StreamItem[], seen: StreamContext[] = []): StreamDefinition {
+  return {
+    name: 'alpha',
+    schema: { type: 'object', properties: { id: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' }, name: str, email: str } },
+    keyProperties: ['id'],
+    replicationMethod: 'INCREMENTAL',
+    replicationKey: 'updated_at',
+    async *sync(ctx) {
+      seen.push(ctx);
+      yield* items;
+    },
+  };
+}
+
+function betaStream(sync: StreamDefinition['sync']): StreamDefinition {
+  return { name: 'beta', schema: { type: 'object', properties: { id: { type: 'integer' }, label: str } }, keyProperties: ['id'], replicationMethod: 'FULL_TABLE', sync };
+}
+
+const alphaSel = (fields: string[], method: 'INCREMENTAL' | 'FULL_TABLE' = 'INCREMENTAL'): SelectedStream => ({
+  name: 'alpha',
+  fields,
+  keyProperties: ['id'],
+  replicationMethod: method,
+  ...(method === 'INCREMENTAL' ? { replicationKey: 'updated_at' } : {}),
+});
+const betaSel: SelectedStream = { name: 'beta', fields: ['id', 'label'], keyProperties: ['id'], replicationMethod: 'FULL_TABLE' };
+
+async function run(streams: StreamDefinition[], selection: SelectedStream[], state?: StateValue, controller = new AbortController()) {
+  const sink = new Sink();
+  const writer = new SingerWriter(sink);
+  const logs: string[] = [];
+  const log = new Logger('info', (line) => logs.push(line));
+  const metrics = new Metrics(log);
+  let result: { failures: string[] } | undefined;
+  let error: unknown;
+  try {
+    result = await runSync({
+      config: validateConfig({ api_key: 'k', secret_key: 's', start_date: '2026-01-01' }).config,
+      streams,
+      selection,
+      state,
+      client: {} as AmplitudeClient,
+      writer,
+      log,
+      metrics,
+      signal: controller.signal,
+      tempDir: '/nonexistent',
+      now: () => new Date(NOW),
+    });
+  } catch (err) {
+    error = err;
+  }
+  await writer.flush();
+  const messages = sink.text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { result, error, messages, logs, metrics, raw: sink.text };
+}
+
+const record = (stream: string, rec: Record<string, unknown>) => ({ type: 'RECORD', stream, record: rec, time_extracted: NOW });
+
+describe('message order and content', () => {
+  it('echoes the input state, then per stream SCHEMA, RECORDs and checkpoints, then a final STATE', async () => {
+    const alpha = alphaStream([
+      { record: { id: 'a1', updated_at: '2026-01-01T01:00:00Z', name: 'one', email: 'x@y', extra: 'dropped' } },
+      { record: { id: 'a2', updated_at: '2026-01-01T02:00:00Z' } },
+      { bookmark: { updated_at: '2026-01-01T02:00:00Z' } },
+      { recordsJson: ['{"id":"a3","updated_at":"2026-01-01T03:00:00Z","name":"kept as given"}'] },
+      { bookmark: { updated_at: '2026-01-01T03:00:00Z' } },
+    ]);
+    const beta = betaStream(async function* () {
+      yield { record: { id: 1, label: 'L' } };
+      yield { bookmark: { ignored: true } }; // a full-table stream keeps no bookmark
+    });
+    const input: StateValue = { bookmarks: { alpha: { updated_at: '2025-12-31T00:00:00Z' }, old_stream: { x: 1 } } };
+    const { result, messages, metrics } = await run([alpha, beta], [alphaSel(['id', 'updated_at', 'name']), betaSel], input);
+
+    expect(result).toEqual({ failures: [] });
+    expect(messages).toEqual([
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2025-12-31T00:00:00Z' }, old_stream: { x: 1 } } } },
+      {
+        type: 'SCHEMA',
+        stream: 'alpha',
+        schema: { type: 'object', properties: { id: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' }, name: str } },
+        key_properties: ['id'],
+        bookmark_properties: ['updated_at'],
+      },
+      record('alpha', { id: 'a1', updated_at: '2026-01-01T01:00:00Z', name: 'one' }),
+      record('alpha', { id: 'a2', updated_at: '2026-01-01T02:00:00Z', name: null }),
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T02:00:00Z' }, old_stream: { x: 1 } }, currently_syncing: 'alpha' } },
+      record('alpha', { id: 'a3', updated_at: '2026-01-01T03:00:00Z', name: 'kept as given' }),
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 } }, currently_syncing: 'alpha' } },
+      { type: 'SCHEMA', stream: 'beta', schema: { type: 'object', properties: { id: { type: 'integer' }, label: str } }, key_properties: ['id'] },
+      record('beta', { id: 1, label: 'L' }),
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 } }, currently_syncing: null } },
+    ]);
+    expect([metrics.recordCount('alpha'), metrics.recordCount('beta')]).toEqual([3, 1]);
+  });
+
+  it('writes no initial STATE without input state, and a STATE at the end even with no records', async () => {
+    const { messages } = await run([betaStream(async function* () {})], [betaSel]);
+    expect(messages).toEqual([
+      { type: 'SCHEMA', stream: 'beta', schema: { type: 'object', properties: { id: { type: 'integer' }, label: str } }, key_properties: ['id'] },
+      { type: 'STATE', value: { bookmarks: {}, currently_syncing: null } },
+    ]);
+  });
+
+  it('hands an incremental stream its bookmark and selected fields', async () => {
+    const seen: StreamContext[] = [];
+    await run([alphaStream([], seen)], [alphaSel(['id', 'updated_at', 'email'])], { bookmarks: { alpha: { updated_at: 'b' } } });
+    expect(seen.map((c) => [c.bookmark, [...c.fields]])).toEqual([[{ updated_at: 'b' }, ['id', 'updated_at', 'email']]]);
+  });
+
+  it('runs an incremental stream switched to FULL_TABLE without bookmark in or out', async () => {
+    const seen: StreamContext[] = [];
+    const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }], seen);
+    const { messages } = await run([alpha], [alphaSel(['id', 'updated_at'], 'FULL_TABLE')], { bookmarks: { alpha: { updated_at: 'old' } } });
+    expect(seen[0]?.bookmark).toBeUndefined();
+    expect(messages.map((m) => [m.type, m.type === 'SCHEMA' ? m.bookmark_properties : m.type === 'STATE' ? m.value : m.record])).toEqual([
+      ['STATE', { bookmarks: { alpha: { updated_at: 'old' } } }],
+      ['SCHEMA', undefined],
+      ['RECORD', { id: 'a1', updated_at: 'u' }],
+      ['STATE', { bookmarks: { alpha: { updated_at: 'old' } }, currently_syncing: null }],
+    ]);
+  });
+});
+
+describe('failures', () => {
+  it('reports a failing stream, runs the next one and still ends on a STATE', async () => {
+    const beta = betaStream(async function* () {
+      yield { record: { id: 1 } };
+      throw new TapError('the chart is gone');
+    });
+    const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }]);
+    const { result, error, messages, logs } = await run([alpha, beta], [betaSel, alphaSel(['id', 'updated_at'])]);
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ failures: ['stream beta failed: the chart is gone'] });
+    expect(logs).toContain('ERROR stream beta failed: the chart is gone\n');
+    expect(messages.map((m) => `${String(m.type)} ${String(m.stream ?? '')}`)).toEqual(['SCHEMA beta', 'RECORD beta', 'SCHEMA alpha', 'RECORD alpha', 'STATE ', 'STATE ']);
+    expect(messages[messages.length - 1]).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { updated_at: 'u' } }, currently_syncing: null } });
+  });
+
+  it('stops the run on an abort, ending on the last checkpoint after the last RECORD (ST-4)', async () => {
+    const controller = new AbortController();
+    const alpha = alphaStream([]);
+    alpha.sync = async function* () {
+      yield { record: { id: 'a1', updated_at: 'u1' } };
+      yield { bookmark: { updated_at: 'u1' } };
+      yield { record: { id: 'a2', updated_at: 'u2' } };
+      controller.abort(new Error('SIGTERM'));
+      throw new Error('request aborted');
+    };
+    const beta = betaStream(async function* () {
+      yield { record: { id: 1 } };
+    });
+    const { error, messages } = await run([alpha, beta], [alphaSel(['id', 'updated_at']), betaSel], undefined, controller);
+    expect((error as Error).message).toBe('request aborted');
+    expect(messages.map((m) => m.type)).toEqual(['SCHEMA', 'RECORD', 'STATE', 'RECORD', 'STATE']);
+    expect(messages[4]).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { updated_at: 'u1' } }, currently_syncing: 'alpha' } });
+  });
+
+  it('rejects an unusable bookmark before writing anything (exit 2)', async () => {
+    const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }]);
+    alpha.checkBookmark = (b) => (typeof b.updated_at === 'string' ? undefined : 'updated_at must be a date-time string');
+    const { error, raw } = await run([alpha], [alphaSel(['id', 'updated_at'])], { bookmarks: { alpha: { updated_at: 5 } } });
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).problems).toEqual(['state: bookmarks["alpha"]: updated_at must be a date-time string']);
+    expect(raw).toBe('');
+  });
+});
