@@ -1,7 +1,43 @@
-// Daily active users from the Dashboard API (GET /api/2/users).
+// Daily active users from the Dashboard API (GET /api/2/users): one record per date with the
+// count per series label under `statistics`, the shape Airbyte's source emits.
+import { activeUsersByDay, describeRejection, readRejection, rejectsUserProperty } from '../amplitude/dashboard.js';
 import { TapError } from '../errors.js';
+import { checkDayBookmark, compactDate, daysIn, syncByDay, type DayWindow } from './dashboard-days.js';
 import { loadSchema } from './schemas.js';
-import type { StreamDefinition } from './types.js';
+import type { StreamContext, StreamDefinition } from './types.js';
+
+/** 31 days cost about 31 units (124 grouped by country) of the 1,000-per-5-minutes budget. */
+export const ACTIVE_USERS_WINDOW_DAYS = 31;
+/** Amplitude's cost model counts a group-by as 4 segments. */
+const GROUP_BY_COST_FACTOR = 4;
+
+/** The one-line error for a 400 from /api/2/users (dashboard 400s are never split or retried). */
+export function activeUsersRejection(body: unknown, groupByCountry: boolean, window: DayWindow): TapError {
+  const rejection = readRejection(body);
+  const said = describeRejection(rejection);
+  if (groupByCountry && rejectsUserProperty(rejection, 'country')) {
+    return new TapError(
+      `active_users: Amplitude rejected the grouping by country (HTTP 400: ${said}): this project has no country user property. Set active_users_group_by_country to false.`,
+    );
+  }
+  return new TapError(`active_users: Amplitude rejected /api/2/users for ${window.first}..${window.last} (HTTP 400: ${said}).`);
+}
+
+async function fetchWindow(ctx: StreamContext, window: DayWindow): Promise<Record<string, unknown>[]> {
+  const groupByCountry = ctx.config.active_users_group_by_country;
+  const query: Record<string, string> = { start: compactDate(window.first), end: compactDate(window.last), m: 'active', i: '1' };
+  if (groupByCountry) query.g = 'country';
+  const { status, body } = await ctx.client.getJson('/api/2/users', {
+    endpoint: 'users',
+    query,
+    cost: daysIn(window) * (groupByCountry ? GROUP_BY_COST_FACTOR : 1),
+    passStatuses: [400],
+  });
+  if (status === 400) throw activeUsersRejection(body, groupByCountry, window);
+  const { rows, warnings } = activeUsersByDay(body);
+  for (const w of warnings) ctx.log.warn(`stream active_users: ${w}`);
+  return rows.map((r) => ({ date: r.date, statistics: r.statistics }));
+}
 
 export const activeUsersStream: StreamDefinition = {
   name: 'active_users',
@@ -9,7 +45,8 @@ export const activeUsersStream: StreamDefinition = {
   keyProperties: ['date'],
   replicationMethod: 'INCREMENTAL',
   replicationKey: 'date',
-  async *sync() {
-    throw new TapError('stream active_users is not implemented yet');
+  checkBookmark: checkDayBookmark,
+  sync(ctx) {
+    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, fetch: (w) => fetchWindow(ctx, w) });
   },
 };

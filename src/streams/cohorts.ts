@@ -1,14 +1,35 @@
-// Behavioral cohorts (GET /api/3/cohorts).
+// Behavioral cohorts (GET /api/3/cohorts): the list only, never members (cohort downloads have a
+// monthly quota). Epoch-second times become RFC 3339.
+import { cohortsFrom } from '../amplitude/dashboard.js';
+import { AmplitudeHttpError } from '../amplitude/errors.js';
 import { TapError } from '../errors.js';
+import { isFatal } from '../failures.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
+
+/** A 403 that is not a rejected key most likely means the plan lacks the add-on this endpoint needs. */
+function cohortsFailure(err: unknown): unknown {
+  if (!(err instanceof AmplitudeHttpError) || err.status !== 403 || isFatal(err)) return err;
+  const said = [err.amplitudeMessage, err.details].filter(Boolean).join(' — ');
+  return new TapError(
+    `cohorts: Amplitude refused /api/3/cohorts (HTTP 403${said ? `: ${said}` : ''}). Likely cause: the plan lacks the Behavioral Cohorts add-on (deselect the cohorts stream); otherwise check api_key, secret_key and data_region.`,
+  );
+}
 
 export const cohortsStream: StreamDefinition = {
   name: 'cohorts',
   schema: loadSchema('cohorts'),
   keyProperties: ['id'],
   replicationMethod: 'FULL_TABLE',
-  async *sync() {
-    throw new TapError('stream cohorts is not implemented yet');
+  async *sync(ctx) {
+    let body: unknown;
+    try {
+      ({ body } = await ctx.client.getJson('/api/3/cohorts', { endpoint: 'cohorts', cost: 1 }));
+    } catch (err) {
+      throw cohortsFailure(err);
+    }
+    const { rows, warnings } = cohortsFrom(body);
+    for (const w of warnings) ctx.log.warn(`stream cohorts: ${w}`);
+    for (const record of rows) yield { record };
   },
 };

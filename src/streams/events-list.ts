@@ -1,5 +1,6 @@
-// The project's visible event types with this week's totals (GET /api/2/events/list).
-import { TapError } from '../errors.js';
+// The project's visible event types (GET /api/2/events/list). `totals` is this week's count only
+// (a moving snapshot, not history); hidden event types are not returned by Amplitude.
+import { eventTypesFrom } from '../amplitude/dashboard.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -8,7 +9,10 @@ export const eventsListStream: StreamDefinition = {
   schema: loadSchema('events_list'),
   keyProperties: ['value'],
   replicationMethod: 'FULL_TABLE',
-  async *sync() {
-    throw new TapError('stream events_list is not implemented yet');
+  async *sync(ctx) {
+    const { body } = await ctx.client.getJson('/api/2/events/list', { endpoint: 'events/list', cost: 1 });
+    const { rows, warnings } = eventTypesFrom(body);
+    for (const w of warnings) ctx.log.warn(`stream events_list: ${w}`);
+    for (const record of rows) yield { record };
   },
 };
