@@ -1,0 +1,198 @@
+// Reads a downloaded Export API archive (amplitude-api.md §5.4): a zip whose members are gzip files
+// of newline-delimited JSON. Entries are located through the central directory (unzipper `Open`),
+// never by scanning for data descriptors: a stored member's gzip bytes can contain `PK\x07\x08`,
+// which makes forward-only parsers (unzipper `Parse()`) stop early (quirk 1).
+import { createReadStream, type ReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip, crc32 } from 'node:zlib';
+import { Open, type File as ZipEntry } from 'unzipper';
+
+/** The archive is not a zip, is truncated, or has a corrupt member. Callers retry the download. */
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
+
+export interface ArchiveMember {
+  name: string;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+const CENTRAL_DIRECTORY_SIGNATURE = 0x02014b50;
+const STORED = 0;
+const DEFLATED = 8;
+const ENCRYPTED_FLAG = 0x1;
+// 64 KiB gunzip chunks (default 16 KiB): fewer stream hops and bigger line batches, measurably faster.
+const GUNZIP_CHUNK = 1 << 16;
+const NEWLINE = 0x0a;
+
+/** Rejects anything whose first 4 bytes are not `PK\x03\x04` (an HTML page or rate-limit text sent with 200, an empty file). */
+export async function assertZipMagic(filePath: string): Promise<void> {
+  const handle = await open(filePath, 'r');
+  try {
+    const head = Buffer.alloc(ZIP_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (bytesRead < head.length || !head.equals(ZIP_MAGIC)) {
+      const shown = JSON.stringify(head.subarray(0, bytesRead).toString('latin1'));
+      throw new ArchiveError(`export body is not a zip archive (starts with ${shown}, expected "PK\\u0003\\u0004")`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Yields every non-blank line (without its newline) of every member, member after member in
+ * central-directory order. Lines come from a chunk-by-chunk split of the gunzip output: memory
+ * stays bounded by a few chunks plus the longest line, whatever the archive size.
+ */
+export async function* readExportLines(
+  filePath: string,
+  onMember?: (m: ArchiveMember) => void,
+): AsyncIterable<string> {
+  for await (const batch of readExportLineBatches(filePath, onMember)) yield* batch;
+}
+
+/**
+ * Same lines as `readExportLines`, grouped in the batches one gunzip chunk produces (tens of lines),
+ * for consumers that want to avoid one await per line.
+ *
+ * Nothing is yielded until every member has been read once and checked against the central
+ * directory (CRC-32 and size), so a corrupt or truncated archive fails before any line is produced.
+ */
+export async function* readExportLineBatches(
+  filePath: string,
+  onMember?: (m: ArchiveMember) => void,
+): AsyncIterable<string[]> {
+  await assertZipMagic(filePath);
+  const source = new FileSource(filePath);
+  try {
+    const entries = await openCentralDirectory(source);
+    for (const entry of entries) await verifyEntry(entry);
+    for (const entry of entries) {
+      onMember?.({ name: entry.path, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize });
+      yield* memberLineBatches(entry);
+    }
+  } finally {
+    source.closeAll();
+  }
+}
+
+// unzipper's `Open.file` leaves its read streams open when a reader stops early; this source keeps
+// track of them so they can be closed whatever happens.
+class FileSource {
+  private readonly streams = new Set<ReadStream>();
+  constructor(private readonly filePath: string) {}
+
+  size = async (): Promise<number> => (await stat(this.filePath)).size;
+
+  // unzipper passes `length` only when it knows one; like its own `Open.file`, `end` (inclusive) = start + length.
+  // The default 64 KiB reads matter: unzipper queues up to 16 chunks ahead of the reader, so bigger
+  // reads would multiply the memory held per member.
+  stream = (start: number, length?: number): Readable => {
+    const end = length ? start + length : undefined;
+    const stream = createReadStream(this.filePath, { start, end });
+    this.streams.add(stream);
+    stream.once('close', () => this.streams.delete(stream));
+    return stream;
+  };
+
+  closeAll(): void {
+    for (const stream of this.streams) stream.destroy();
+  }
+}
+
+async function openCentralDirectory(source: FileSource): Promise<ZipEntry[]> {
+  let files: ZipEntry[];
+  try {
+    ({ files } = await Open.custom(source));
+  } catch (err) {
+    throw new ArchiveError(`zip archive is truncated or its central directory is unreadable: ${messageOf(err)}`, { cause: err });
+  }
+  for (const entry of files) {
+    // unzipper does not check these signatures; a wrong directory offset would otherwise yield garbage entries.
+    if (entry.signature !== CENTRAL_DIRECTORY_SIGNATURE) {
+      throw new ArchiveError('zip central directory is garbled (bad entry signature)');
+    }
+    if (entry.flags & ENCRYPTED_FLAG) throw new ArchiveError(`zip member ${entry.path} is encrypted`);
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      throw new ArchiveError(`zip member ${entry.path} uses unsupported compression method ${entry.compressionMethod}`);
+    }
+  }
+  return files.filter((entry) => entry.type !== 'Directory');
+}
+
+// unzipper does not verify CRC-32 when reading through the central directory, so every member's
+// bytes (the gzip file, after inflating a deflated entry) are checked against the directory's CRC
+// and size before any of them is used.
+async function verifyEntry(entry: ZipEntry): Promise<void> {
+  let crc = 0;
+  let size = 0;
+  try {
+    for await (const chunk of entry.stream() as AsyncIterable<Buffer>) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+    }
+  } catch (err) {
+    throw memberError(entry, err);
+  }
+  if (size !== entry.uncompressedSize) {
+    throw new ArchiveError(`zip member ${entry.path} has ${size} bytes, the central directory says ${entry.uncompressedSize}`);
+  }
+  if (crc !== entry.crc32) {
+    throw new ArchiveError(`zip member ${entry.path} fails its CRC-32 check (corrupt archive)`);
+  }
+}
+
+async function* memberLineBatches(entry: ZipEntry): AsyncIterable<string[]> {
+  const raw = entry.stream();
+  // gunzip checks the gzip trailer (CRC-32 and length) and fails on a truncated or garbled stream.
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  raw.once('error', (err) => gunzip.destroy(err));
+  raw.pipe(gunzip);
+  // The unterminated tail of the chunks read so far; a line longer than a chunk spans several.
+  let pending: Buffer[] = [];
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const lastNewline = chunk.lastIndexOf(NEWLINE);
+      if (lastNewline === -1) {
+        pending.push(chunk);
+        continue;
+      }
+      const complete = chunk.subarray(0, lastNewline);
+      const text = pending.length === 0 ? complete.toString('utf8') : Buffer.concat([...pending, complete]).toString('utf8');
+      pending = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
+      const batch = nonBlankLines(text);
+      if (batch.length > 0) yield batch;
+    }
+  } catch (err) {
+    throw memberError(entry, err);
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+  // The last line need not end with a newline.
+  const last = nonBlankLines(Buffer.concat(pending).toString('utf8'));
+  if (last.length > 0) yield last;
+}
+
+function nonBlankLines(text: string): string[] {
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0)) continue;
+    kept.push(line);
+  }
+  return kept;
+}
+
+function memberError(entry: ZipEntry, err: unknown): ArchiveError {
+  if (err instanceof ArchiveError) return err;
+  return new ArchiveError(`zip member ${entry.path} is unreadable: ${messageOf(err)}`, { cause: err });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
