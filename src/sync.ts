@@ -7,6 +7,7 @@ import type { SelectedStream } from './singer/catalog.js';
 import type { Logger } from './singer/log.js';
 import type { JsonSchema } from './singer/messages.js';
 import type { Metrics } from './singer/metrics.js';
+import { StreamProgress } from './singer/progress.js';
 import { StateTracker, type StateValue } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
 import type { StreamContext, StreamDefinition } from './streams/types.js';
@@ -82,8 +83,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const streamJson = JSON.stringify(sel.name);
     const openKeys = def.schema.additionalProperties === true ? new Set(Object.keys(def.schema.properties ?? {})) : null;
     let extractedAt = JSON.stringify(now().toISOString());
-    let count = 0;
-    const started = Date.now();
+    const progress = new StreamProgress(sel.name, log);
     log.info(`stream ${sel.name}: starting`);
     try {
       for await (const item of def.sync(ctx)) {
@@ -92,23 +92,26 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             tracker.setBookmark(sel.name, item.bookmark);
             writer.state(tracker.snapshot());
           }
+          progress.checkpoint(Object.values(item.bookmark).map(String).join(','));
         } else if ('recordsJson' in item) {
           // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
           extractedAt = JSON.stringify(now().toISOString());
           for (const json of item.recordsJson) writer.recordJson(streamJson, json, extractedAt);
-          count += item.recordsJson.length;
+          progress.records(item.recordsJson.length);
           metrics.countRecords(sel.name, item.recordsJson.length);
         } else {
           // time_extracted: refreshed every 1,024 records rather than per record.
-          if ((count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
+          if ((progress.count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
           writer.recordJson(streamJson, serialiseSelected(item.record, sel.fields, openKeys), extractedAt);
-          count++;
+          progress.records(1);
           metrics.countRecords(sel.name);
         }
         if (writer.backpressured) await writer.ready();
       }
-      log.info(`stream ${sel.name}: done, ${count} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      progress.done();
+      log.info(`stream ${sel.name}: done, ${progress.count} records`);
     } catch (err) {
+      progress.done();
       if (isFatal(err, opts.signal)) {
         // Some targets keep only the STATE that follows the last RECORD: end on the last checkpoint
         // (currently_syncing still names the stream that was cut short).

@@ -51,7 +51,6 @@ export function exportRange(ctx: Pick<StreamContext, 'config' | 'bookmark' | 'no
 async function* exportWindow(ctx: StreamContext, w: HourWindow): AsyncGenerator<StreamItem> {
   const query = { start: hourParam(w.start), end: hourParam(w.end) };
   const file = path.join(ctx.tempDir, `export-${query.start}-${query.end}.zip`);
-  const started = Date.now();
   let emitted = 0;
   try {
     for (let attempt = 1; ; attempt++) {
@@ -105,8 +104,6 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow): AsyncGenerator<
   } finally {
     await rm(file, { force: true });
   }
-  const seconds = (Date.now() - started) / 1000;
-  ctx.log.info(`events: window ${label(w)}: ${emitted} records in ${seconds.toFixed(1)} s (${Math.round(emitted / Math.max(seconds, 0.001))} records/s)`);
   // Every hour of the window is complete (never past the lag), so the next sync starts after it.
   yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(afterWindow(w)) } };
 }
