@@ -4,9 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { aboutInfo, aboutMarkdown, aboutText } from './commands/about.js';
-import { checkConnection } from './commands/check.js';
 import { discoverCatalogText } from './commands/discover.js';
-import { syncCommand } from './commands/sync.js';
 import { loadConfig } from './config.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './errors.js';
 import { debugDetail, describeError } from './failures.js';
@@ -84,11 +82,14 @@ async function main(log: Logger, controller: AbortController, writer: SingerWrit
     return EXIT_OK;
   }
   if (args.test) {
+    // Loaded on demand: the HTTP stack is not needed for --discover, which Meltano runs before every sync.
+    const { checkConnection } = await import('./commands/check.js');
     await writeOut((await checkConnection(config, log, controller.signal)) + '\n');
     return EXIT_OK;
   }
   metrics.start();
   const catalogPath = args.catalog ?? args.properties;
+  const { syncCommand } = await import('./commands/sync.js');
   const { failures } = await syncCommand({
     config,
     ...(catalogPath ? { catalogPath } : {}),
