@@ -1,0 +1,84 @@
+// Packaging: the npm tarball holds what an installed tap needs (the built CLI and the stream schemas
+// in catalogs/) and nothing of the development tree, and the `tap-amplitude` command it installs
+// works from an unrelated directory. Dependencies come from the npm cache when it has them
+// (--prefer-offline); the registry is needed only for what the cache lacks.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir, writeJson } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
+import { packageVersion, requireBuild } from './support/e2e.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// Variables an outer `npm test` sets (npm_config_*, npm_package_*) would steer the inner npm.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+
+function run(command: string, args: string[], cwd: string, timeoutMs = 50_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const packDir = tempDir('tap-amplitude-pack-');
+const projectDir = tempDir('tap-amplitude-install-');
+let packed: string[];
+let installed: Run;
+
+beforeAll(async () => {
+  requireBuild();
+  const pack = await run('npm', ['pack', '--json', '--pack-destination', packDir], repoRoot);
+  expect(pack.code).toBe(0);
+  const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  packed = info!.files.map((f) => f.path).sort();
+  writeFileSync(path.join(projectDir, 'package.json'), JSON.stringify({ name: 'uses-tap-amplitude', version: '1.0.0', private: true }));
+  installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, info!.filename)], projectDir);
+}, 60_000);
+
+afterAll(() => {
+  rmSync(packDir, { recursive: true, force: true });
+  rmSync(projectDir, { recursive: true, force: true });
+});
+
+const bin = (): string => path.join(projectDir, 'node_modules', '.bin', 'tap-amplitude');
+
+describe('npm package', () => {
+  it('packs the CLI, every stream schema, README, LICENSE and package.json, and no sources or tests', () => {
+    const schemas = readdirSync(path.join(repoRoot, 'catalogs')).filter((f) => f.endsWith('.json')).map((f) => `catalogs/${f}`);
+    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js', ...schemas]));
+    expect(packed.filter((f) => !/^(dist\/.+\.js|catalogs\/.+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
+  });
+
+  it('installs into a clean project', () => {
+    expect([installed.code, installed.stderr.split('\n').filter((l) => /ERR!/.test(l))]).toEqual([0, []]);
+  });
+
+  it('provides a tap-amplitude command that prints the package version', async () => {
+    const r = await run(bin(), ['--version'], projectDir);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, `tap-amplitude v${packageVersion}\n`, '']);
+  });
+
+  it('discovers from outside the repository exactly as the built tree does (catalogs/ travel with it)', async () => {
+    const config = writeJson(projectDir, 'config.json', { chart_ids: ['abc123xy'] });
+    const [installedRun, builtRun] = await Promise.all([run(bin(), ['--config', config, '--discover'], projectDir), runCli(['--config', config, '--discover'])]);
+    expect([installedRun.code, installedRun.stderr]).toEqual([0, '']);
+    const ids = (JSON.parse(installedRun.stdout) as { streams: Array<{ tap_stream_id: string }> }).streams.map((s) => s.tap_stream_id);
+    expect(ids).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_abc123xy', 'charts_metadata']);
+    expect(installedRun.stdout).toBe(builtRun.stdout);
+  });
+});
