@@ -8,7 +8,8 @@ import { clientFor } from './client.js';
 
 export async function checkConnection(config: Config, log: Logger, signal: AbortSignal): Promise<string> {
   requireSyncSettings(config);
-  const client = clientFor(config, log, signal);
+  // A check answers within seconds: a few tries, not a sync's patience with a struggling host.
+  const client = clientFor(config, log, signal, { maxTries: 3 });
   const { body } = await client.getJson('/api/2/events/list', { endpoint: 'events list', cost: 1 });
   const data = (body as { data?: unknown[] } | null)?.data;
   const count = Array.isArray(data) ? data.length : 0;

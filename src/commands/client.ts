@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../singer/log.js';
 import type { Metrics } from '../singer/metrics.js';
 
-export function clientFor(config: Config, log: Logger, signal: AbortSignal, metrics?: Metrics): AmplitudeClient {
+export function clientFor(config: Config, log: Logger, signal: AbortSignal, opts: { metrics?: Metrics; maxTries?: number } = {}): AmplitudeClient {
+  const { metrics, maxTries } = opts;
   // Masked in every log line whatever happens later.
   log.addSecret(config.api_key);
   log.addSecret(config.secret_key);
@@ -18,6 +19,7 @@ export function clientFor(config: Config, log: Logger, signal: AbortSignal, metr
     idleTimeoutMs: config.request_timeout_seconds * 1000,
     maxConcurrency: config.max_concurrency,
     ...backoffFromEnv(process.env.TAP_AMPLITUDE_BACKOFF_MS),
+    ...(maxTries ? { maxTries } : {}),
     onResponse: (e) => metrics?.httpRequest(e.endpoint, e.status, e.durationMs),
     log,
     signal,

@@ -55,7 +55,7 @@ export async function syncCommand(args: SyncArgs): Promise<{ failures: string[] 
   if (selection.length === 0) args.log.warn('the catalog selects no stream; nothing to sync');
   const tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
   try {
-    const client = clientFor(args.config, args.log, args.signal, args.metrics);
+    const client = clientFor(args.config, args.log, args.signal, { metrics: args.metrics });
     return await runSync({
       config: args.config,
       streams: streamsFor(args.config),
