@@ -27,11 +27,14 @@ type JsonObject = Record<string, unknown>;
 
 const TIMESTAMP_FIELDS: ReadonlySet<string> = new Set(EXPORT_TIMESTAMP_FIELDS);
 
+/** Which top-level keys a record keeps (a Set of names, or any predicate with the same `has`). */
+export type KeySelection = Pick<ReadonlySet<string>, 'has'>;
+
 /**
- * Transforms one export line. `selected` holds the top-level field names to keep (null or omitted:
+ * Transforms one export line. `selected` says which top-level keys to keep (null or omitted:
  * all). `uuid` and `serverUploadTime` are read before the selection applies.
  */
-export function transformEventLine(line: string, selected?: ReadonlySet<string> | null): EventLine {
+export function transformEventLine(line: string, selected?: KeySelection | null): EventLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -54,7 +57,7 @@ export function transformEventLine(line: string, selected?: ReadonlySet<string> 
   return { uuid, serverUploadTime, recordJson };
 }
 
-function pick(event: JsonObject, selected: ReadonlySet<string>): JsonObject {
+function pick(event: JsonObject, selected: KeySelection): JsonObject {
   // A null prototype makes a member named "__proto__" an ordinary key, as JSON.parse made it.
   const picked = Object.create(null) as JsonObject;
   for (const key in event) if (selected.has(key)) picked[key] = event[key];
@@ -96,7 +99,7 @@ const CLOSE_BRACKET = 0x5d;
 
 // Copies the selected top-level members of `line` (already validated by JSON.parse) verbatim,
 // except timestamp values, which are normalised.
-function spliceRecord(line: string, selected: ReadonlySet<string> | null): string {
+function spliceRecord(line: string, selected: KeySelection | null): string {
   const members: string[] = [];
   let i = skipWhitespace(line, skipWhitespace(line, 0) + 1);
   while (i < line.length && line.charCodeAt(i) !== CLOSE_BRACE) {

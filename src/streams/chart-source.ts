@@ -19,6 +19,26 @@ function chartFailure(chartId: string, err: unknown): unknown {
   return err;
 }
 
+const reportedKey = (chartId: string): string => `chart-reported:${chartId}`;
+
+/**
+ * The chart for its own chart_<id> stream, whose failure the sync loop reports; charts_metadata
+ * then leaves that chart out without repeating the error (one line per chart).
+ */
+export async function loadChartForStream(ctx: StreamContext, chartId: string): Promise<ParsedChart> {
+  try {
+    return await loadChart(ctx, chartId);
+  } catch (err) {
+    ctx.shared.set(reportedKey(chartId), true);
+    throw err;
+  }
+}
+
+/** Whether the chart's failure was already reported by its chart_<id> stream in this run. */
+export function chartFailureReported(ctx: StreamContext, chartId: string): boolean {
+  return ctx.shared.get(reportedKey(chartId)) === true;
+}
+
 export function loadChart(ctx: StreamContext, chartId: string): Promise<ParsedChart> {
   const key = `chart:${chartId}`;
   let pending = ctx.shared.get(key) as Promise<ParsedChart> | undefined;

@@ -1,8 +1,9 @@
 // One record per configured chart, from the preamble of its CSV export (title, metric, events...).
-// A chart that cannot be read is reported after the others are emitted.
+// A chart that cannot be read is reported after the others are emitted, unless its own
+// chart_<id> stream already reported it.
 import { TapError } from '../errors.js';
 import { describeError } from '../failures.js';
-import { loadChart } from './chart-source.js';
+import { chartFailureReported, loadChart } from './chart-source.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -18,7 +19,7 @@ export const chartsMetadataStream: StreamDefinition = {
         const chart = await loadChart(ctx, chartId);
         yield { record: { chart_id: chartId, ...chart.metadata } };
       } catch (err) {
-        failed.push(describeError(err));
+        if (!chartFailureReported(ctx, chartId)) failed.push(describeError(err));
       }
     }
     if (failed.length > 0) {

@@ -19,7 +19,7 @@ import {
   splitWindow,
   type HourWindow,
 } from '../amplitude/export-hours.js';
-import { EventLineError, transformEventLine } from '../amplitude/event-line.js';
+import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { TapError } from '../errors.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition, StreamItem } from './types.js';
@@ -31,7 +31,20 @@ const NO_DATA_DETAIL = /raw data files were not found/i;
 /** The Export API serves at most 365 days per request. */
 const MAX_WINDOW_HOURS = 365 * 24;
 
+const SCHEMA = loadSchema('events');
+
 const label = (w: HourWindow): string => `${hourParam(w.start)}..${hourParam(w.end)}`;
+
+/**
+ * The top-level keys a record keeps: all (null) when no declared field is deselected; otherwise the
+ * selected ones plus any key the schema does not declare yet (new in the export), which the open
+ * schema lets through.
+ */
+function keptKeys(selected: ReadonlySet<string>, declared: readonly string[]): KeySelection | null {
+  if (declared.every((field) => selected.has(field))) return null;
+  const known = new Set(declared);
+  return { has: (key) => selected.has(key) || !known.has(key) };
+}
 
 function envelopeDetails(body: unknown): string {
   const e = (body as { error?: { message?: unknown; metadata?: { details?: unknown } } } | null)?.error;
@@ -48,7 +61,7 @@ export function exportRange(ctx: Pick<StreamContext, 'config' | 'bookmark' | 'no
   return first <= last ? { first, last } : null;
 }
 
-async function* exportWindow(ctx: StreamContext, w: HourWindow): AsyncGenerator<StreamItem> {
+async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelection | null): AsyncGenerator<StreamItem> {
   const query = { start: hourParam(w.start), end: hourParam(w.end) };
   const file = path.join(ctx.tempDir, `export-${query.start}-${query.end}.zip`);
   let emitted = 0;
@@ -80,13 +93,13 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow): AsyncGenerator<
           );
         }
         ctx.log.warn(`events: window ${label(w)} ${why}; splitting it into ${label(halves[0])} and ${label(halves[1])}`);
-        for (const half of halves) yield* exportWindow(ctx, half);
+        for (const half of halves) yield* exportWindow(ctx, half, kept);
         return; // each half wrote its own checkpoint
       }
       try {
         for await (const lines of readExportLineBatches(file)) {
           const batch = new Array<string>(lines.length);
-          for (let i = 0; i < lines.length; i++) batch[i] = transformEventLine(lines[i] as string, ctx.fields).recordJson;
+          for (let i = 0; i < lines.length; i++) batch[i] = transformEventLine(lines[i] as string, kept).recordJson;
           emitted += batch.length;
           yield { recordsJson: batch };
         }
@@ -110,7 +123,7 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow): AsyncGenerator<
 
 export const eventsStream: StreamDefinition = {
   name: 'events',
-  schema: loadSchema('events'),
+  schema: SCHEMA,
   keyProperties: ['uuid'],
   replicationMethod: 'INCREMENTAL',
   replicationKey: REPLICATION_KEY,
@@ -127,12 +140,13 @@ export const eventsStream: StreamDefinition = {
   async *sync(ctx) {
     const range = exportRange(ctx);
     if (!range) {
-      ctx.log.info('events: no complete upload hour to export yet (start is in the future or within events_lag_hours of now)');
+      ctx.log.info('events: nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');
       return;
     }
     const size = Math.min(ctx.config.events_window_hours, MAX_WINDOW_HOURS);
     const windows = planWindows(range.first, range.last, size);
     ctx.log.info(`events: ${windows.length} window(s) of up to ${size} h, ${hourParam(range.first)}..${hourParam(range.last)} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
-    for (const w of windows) yield* exportWindow(ctx, w);
+    const kept = keptKeys(ctx.fields, Object.keys(SCHEMA.properties ?? {}));
+    for (const w of windows) yield* exportWindow(ctx, w, kept);
   },
 };

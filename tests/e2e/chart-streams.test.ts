@@ -1,0 +1,246 @@
+// The chart streams end to end: the built CLI against the simulator's saved charts. Expected rows
+// are computed here from the simulator's chart MODEL (tables, header, label columns, cells as
+// shown), never by calling the tap's parser.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type SingerMessage } from '../helpers/cli.js';
+import { schemaErrors } from '../helpers/schema-validator.js';
+import { createSimulator, type ChartModel, type Simulator } from '../simulator/server.js';
+
+// One ID per layout prefix of the simulator, plus the real recorded chart.
+const LAYOUT_IDS = ['gl9dulhv', 'tsdaily1', 'wkweekly1', 'gbcampaign1', 'mllevels1', 'fnfunnel1', 'pcshare1', 'mttables1', 'emsparse1', 'flfilter1'];
+const MISSING = 'missing7x';
+const FORBIDDEN = 'forbidden7x';
+
+type Row = Record<string, unknown>;
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await createSimulator({ seed: 11, dataStart: '2026-06-01T00:00:00Z', dataEnd: '2026-06-20T12:30:00Z' });
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  lines: string[];
+  messages: SingerMessage[];
+  records: (stream: string) => Row[];
+}
+
+function configFor(chartIds: string[]): Record<string, unknown> {
+  return { api_key: 'demo-api-key', secret_key: 'demo-secret-key', api_url: sim.url, start_date: '2026-06-01', chart_ids: chartIds };
+}
+
+/** Discovery with `discoverIds`, then a sync with `syncIds` selecting `selected(stream)` streams. */
+async function runCharts(syncIds: string[], opts: { discoverIds?: string[]; selected?: (stream: string) => boolean } = {}): Promise<Run> {
+  const dir = tempDir();
+  const discovered = await runCli(['--config', writeJson(dir, 'discover.json', configFor(opts.discoverIds ?? syncIds)), '--discover']);
+  expect(discovered.code).toBe(0);
+  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+  const selected = opts.selected ?? ((s: string) => s.startsWith('chart'));
+  for (const s of catalog.streams) {
+    for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = selected(s.tap_stream_id);
+  }
+  const result = await runCli(['--config', writeJson(dir, 'config.json', configFor(syncIds)), '--catalog', writeJson(dir, 'catalog.json', catalog)], {
+    timeoutMs: 20_000,
+  });
+  const messages = parseMessages(result.stdout);
+  return {
+    code: result.code,
+    stderr: result.stderr,
+    lines: result.stderr.split('\n').filter((l) => l.length > 0),
+    messages,
+    records: (stream) => {
+      const rows = recordsOf(messages, stream);
+      const schemaName = stream.startsWith('chart_') ? 'chart' : stream;
+      for (const row of rows) expect(schemaErrors(schemaName, row)).toEqual([]);
+      return rows;
+    },
+  };
+}
+
+// --- The expected rows, from the model and docs/chart-layouts.md ---------------------------------
+
+/** A cell as a number: `%` dropped, `,` only between groups of three digits; anything else null. */
+function expectedValue(cell: string): number | null {
+  let t = cell.endsWith('%') ? cell.slice(0, -1) : cell;
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.split(',').join('');
+  return /^[+-]?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+}
+
+function expectedRows(id: string, model: ChartModel): Row[] {
+  const rows: Row[] = [];
+  model.tables.forEach((table, t) => {
+    const labels = table.header.slice(0, table.labelColumns);
+    const filled: string[] = labels.map(() => '');
+    for (const row of table.rows) {
+      // An empty label cell repeats the label of the row above (forward-fill, per column).
+      for (let c = 0; c < table.labelColumns; c++) if (row[c] !== '') filled[c] = row[c] as string;
+      for (let c = table.labelColumns; c < table.header.length; c++) {
+        const cell = row[c] as string;
+        rows.push({
+          chart_id: id,
+          table_index: t,
+          dimension_name: labels.join(' / '),
+          dimension_value: filled.join(' / '),
+          segment: table.header[c],
+          value: expectedValue(cell),
+          raw_value: cell === '' ? null : cell,
+          metric: table.metric,
+        });
+      }
+    }
+  });
+  return rows;
+}
+
+const DAY_MS = 86_400_000;
+const dayOf = (column: string): number => Date.parse(`${column.slice(0, 10)}T00:00:00Z`) / DAY_MS;
+
+/** `day` / `week` for date columns one or seven days apart (`T00:00:00` columns are weekly), else null. */
+function expectedInterval(columns: string[]): string | null {
+  const daily = columns.every((c) => /^\d{4}-\d{2}-\d{2}$/.test(c));
+  const weekly = columns.every((c) => /^\d{4}-\d{2}-\d{2}T00:00:00$/.test(c));
+  if (!daily && !weekly) return null;
+  const steps = new Set(columns.slice(1).map((c, k) => dayOf(c) - dayOf(columns[k] as string)));
+  if (steps.size === 0) return daily ? 'day' : 'week';
+  if (steps.size === 1 && steps.has(1)) return 'day';
+  if (steps.size === 1 && steps.has(7)) return 'week';
+  return null;
+}
+
+function expectedMetadata(id: string, model: ChartModel): Row {
+  const first = model.tables[0]!;
+  const filters = [...new Set(model.tables.map((t) => t.filters).filter((f): f is string => f !== null))];
+  return {
+    chart_id: id,
+    title: model.title,
+    description: model.description.length > 0 ? model.description.join('\n') : null,
+    metric: first.metric,
+    event: first.events.length > 0 ? first.events.join(', ') : null,
+    dimension: first.header.slice(0, first.labelColumns).join(' / '),
+    filters: filters.length > 0 ? filters.join('\n') : null,
+    interval: expectedInterval(first.header.slice(first.labelColumns)),
+    table_count: model.tables.length,
+    row_count: model.tables.reduce((n, t) => n + t.rows.length, 0),
+    column_count: first.header.length - first.labelColumns,
+  };
+}
+
+const keyOf = (r: Row): string => JSON.stringify([r.chart_id, r.table_index, r.dimension_name, r.dimension_value, r.segment]);
+const chartRequests = () => sim.requests.filter((r) => r.path.startsWith('/api/3/chart/')).map((r) => [r.path, r.status]);
+
+describe('chart streams against the simulator', () => {
+  it('every layout equals its model; missing and forbidden charts fail alone, in one line each, the other streams sync', async () => {
+    sim.requests.length = 0;
+    const run = await runCharts([...LAYOUT_IDS, MISSING, FORBIDDEN], { selected: (s) => s.startsWith('chart') || s === 'events_list' });
+
+    // The fixtures cover what the expectations claim to cover.
+    const models = new Map(LAYOUT_IDS.map((id) => [id, sim.truth.chart(id)]));
+    expect(new Set([...models.values()].map((m) => m.layout)).size).toBe(LAYOUT_IDS.length - 1); // gl9dulhv is a daily series too
+    expect(models.get('mllevels1')!.tables[0]!.labelColumns).toBe(2);
+    expect(models.get('mttables1')!.tables).toHaveLength(2);
+
+    for (const [id, model] of models) {
+      const rows = run.records(`chart_${id}`);
+      expect(rows).toEqual(expectedRows(id, model));
+      expect(new Set(rows.map(keyOf)).size).toBe(rows.length);
+      for (const row of rows) for (const v of Object.values(row)) if (typeof v === 'string') expect(v).not.toContain('\t');
+    }
+    // Spot checks of the rules, in the tap's own output.
+    const ml = run.records('chart_mllevels1');
+    expect(ml[7]).toMatchObject({ dimension_name: 'Country / Platform', dimension_value: 'United States / Android' });
+    expect(run.records('chart_gbcampaign1').map((r) => r.dimension_value)).toContain('Café, "Crème" & Co');
+    expect(run.records('chart_wkweekly1').every((r) => typeof r.value === 'number' && r.value >= 1000)).toBe(true);
+    expect(run.records('chart_emsparse1').filter((r) => r.raw_value === '-').every((r) => r.value === null)).toBe(true);
+    expect(run.records('chart_mttables1').map((r) => r.table_index)).toContain(1);
+
+    expect(run.records('charts_metadata')).toEqual(LAYOUT_IDS.map((id) => expectedMetadata(id, models.get(id)!)));
+    expect(run.records('charts_metadata').find((r) => r.chart_id === 'flfilter1')?.filters).toBe('Country = United States; Platform is iOS, Android');
+    expect(run.records('events_list')).toEqual(sim.truth.eventsList());
+    expect(run.records(`chart_${MISSING}`)).toEqual([]);
+    expect(run.records(`chart_${FORBIDDEN}`)).toEqual([]);
+
+    // One request per chart, shared by its stream and charts_metadata.
+    expect(chartRequests()).toEqual([
+      ...LAYOUT_IDS.map((id) => [`/api/3/chart/${id}/csv`, 200]),
+      [`/api/3/chart/${MISSING}/csv`, 404],
+      [`/api/3/chart/${FORBIDDEN}/csv`, 403],
+    ]);
+
+    const errors = run.lines.filter((l) => l.startsWith('ERROR'));
+    expect(errors.filter((l) => l.includes(MISSING))).toEqual([
+      `ERROR stream chart_${MISSING} failed: chart ${MISSING}: Amplitude has no chart with this ID (404). Check chart_ids: the ID is the part after /chart/ in the chart's URL, and the chart must not have been deleted.`,
+    ]);
+    expect(errors.filter((l) => l.includes(FORBIDDEN))).toEqual([
+      `ERROR stream chart_${FORBIDDEN} failed: chart ${FORBIDDEN}: Amplitude refused access (403). The chart must belong to the project of this api_key (charts are per project), or check secret_key and data_region.`,
+    ]);
+    expect(errors).toHaveLength(2);
+    expect(run.stderr).not.toMatch(/WARNING/);
+    expect(run.stderr).not.toContain('    at ');
+    expect(run.code).toBe(1);
+    expect(run.messages[run.messages.length - 1]?.type).toBe('STATE');
+    expect(lastState(run.messages)).toEqual({ bookmarks: {}, currently_syncing: null });
+  });
+
+  it('charts_metadata alone still names a chart it cannot read', async () => {
+    const run = await runCharts(['tsdaily1', MISSING], { selected: (s) => s === 'charts_metadata' });
+    expect(run.records('charts_metadata')).toEqual([expectedMetadata('tsdaily1', sim.truth.chart('tsdaily1'))]);
+    const errors = run.lines.filter((l) => l.startsWith('ERROR'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`chart ${MISSING}: Amplitude has no chart with this ID (404)`);
+    expect(run.code).toBe(1);
+    expect(run.messages[run.messages.length - 1]?.type).toBe('STATE');
+  });
+
+  it('takes chart URLs in chart_ids', async () => {
+    const run = await runCharts(['https://app.amplitude.com/analytics/acme/chart/tsurl1', 'https://app.eu.amplitude.com/analytics/acme/chart/gburl2/edit/abc']);
+    expect(run.code).toBe(0);
+    expect(run.records('chart_tsurl1')).toEqual(expectedRows('tsurl1', sim.truth.chart('tsurl1')));
+    expect(run.records('chart_gburl2')).toEqual(expectedRows('gburl2', sim.truth.chart('gburl2')));
+    expect(run.records('charts_metadata').map((r) => r.chart_id)).toEqual(['tsurl1', 'gburl2']);
+  });
+
+  it('syncs only the charts of the catalog; a catalog chart dropped from the config is skipped with a warning', async () => {
+    sim.requests.length = 0;
+    // Configured but absent from the catalog: not synced.
+    const notInCatalog = await runCharts(['tsone1', 'pctwo1'], { discoverIds: ['tsone1'] });
+    expect(notInCatalog.code).toBe(0);
+    expect(notInCatalog.records('chart_tsone1')).toEqual(expectedRows('tsone1', sim.truth.chart('tsone1')));
+    expect(notInCatalog.messages.filter((m) => m.stream === 'chart_pctwo1')).toEqual([]);
+    expect(notInCatalog.messages.filter((m) => m.type === 'SCHEMA').map((m) => m.stream)).toEqual(['chart_tsone1', 'charts_metadata']);
+    expect(chartRequests().filter(([path]) => path === '/api/3/chart/tsone1/csv')).toHaveLength(1);
+    sim.requests.length = 0;
+
+    // In the catalog but no longer configured: a warning, then the rest runs.
+    const dropped = await runCharts(['tsone1'], { discoverIds: ['tsone1', 'pctwo1'] });
+    expect(dropped.code).toBe(0);
+    expect(dropped.lines).toContain('WARNING catalog selects stream "chart_pctwo1", which the config no longer defines; skipping it');
+    expect(dropped.records('chart_tsone1')).toEqual(expectedRows('tsone1', sim.truth.chart('tsone1')));
+    expect(dropped.records('charts_metadata').map((r) => r.chart_id)).toEqual(['tsone1']);
+    expect(chartRequests()).toEqual([['/api/3/chart/tsone1/csv', 200]]);
+  });
+
+  it('retries a chart answered 429 through the shared retry loop, and the chart is complete', async () => {
+    sim.requests.length = 0;
+    sim.faults.add({ path: '/api/3/chart/fnretry1/csv', requests: [1], kind: 'status', status: 429 });
+    try {
+      const run = await runCharts(['fnretry1']);
+      expect(run.code).toBe(0);
+      expect(run.records('chart_fnretry1')).toEqual(expectedRows('fnretry1', sim.truth.chart('fnretry1')));
+      expect(run.records('charts_metadata')).toEqual([expectedMetadata('fnretry1', sim.truth.chart('fnretry1'))]);
+      expect(chartRequests()).toEqual([
+        ['/api/3/chart/fnretry1/csv', 429],
+        ['/api/3/chart/fnretry1/csv', 200],
+      ]);
+      expect(run.lines.filter((l) => l.startsWith('WARNING'))).toHaveLength(1);
+      expect(run.lines.find((l) => l.startsWith('WARNING'))).toMatch(/^WARNING chart fnretry1: .* answered HTTP 429.*\(attempt 1\/8; retrying in /);
+    } finally {
+      sim.faults.clear();
+    }
+  });
+});
