@@ -34,7 +34,9 @@ function parseArgs(argv: string[]) {
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError([`${msg ?? err?.message ?? 'invalid arguments'}; run ${TAP_NAME} --help for the flags`]);
+      // yargs breaks some messages over lines ("Invalid values:\n  Argument: ..."); a problem is one line.
+      const problem = (msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
+      throw new UsageError([`${problem}; run ${TAP_NAME} --help for the flags`]);
     })
     .parseSync();
 }

@@ -117,7 +117,10 @@ export function settingsJsonSchema(): Record<string, unknown> {
   return { ...schema, required: [...REQUIRED_TO_SYNC] };
 }
 
-/** The offending value at `path` (a list entry too), shown unless it belongs to a secret. */
+/**
+ * The offending value at `path` (a list entry too), shown unless it belongs to a secret or holds
+ * one (a key pasted into the wrong setting).
+ */
 function describeValue(path: readonly PropertyKey[], input: Record<string, unknown>): string {
   if (path.length === 0 || SENSITIVE.has(String(path[0]))) return '';
   let value: unknown = input;
@@ -126,7 +129,11 @@ function describeValue(path: readonly PropertyKey[], input: Record<string, unkno
     value = (value as Record<PropertyKey, unknown>)[step];
   }
   const text = JSON.stringify(value);
-  return text === undefined ? '' : ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
+  if (text === undefined) return '';
+  // Compared in JSON form: that is how a secret appears inside `text`.
+  const secrets = [...SENSITIVE].map((k) => input[k]).filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  if (secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1)))) return '';
+  return ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
 }
 
 /** Validates merged raw settings; every problem becomes one line naming the setting. */
@@ -206,8 +213,28 @@ function castEnv(raw: string, type: string | undefined): unknown {
   }
 }
 
+/** Characters V8 quotes on each side of an unexpected token (its JsonParser's kMaxContextCharacters). */
+const QUOTED_CONTEXT = 10;
+
 /**
- * Why `text` is not JSON, with the line and column when the parser tells the position. The text
+ * Where an "Unexpected token" is: V8 gives no position for it, only the text around it (the whole
+ * text when short, else up to 10 characters on each side, cut with "..."), from which the position follows.
+ */
+function quotedContextPosition(message: string, text: string): number | undefined {
+  const m = /^Unexpected token .+?, (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!m) return undefined;
+  const [, cutBefore, context = '', cutAfter] = m;
+  if (cutBefore && cutAfter) {
+    const at = text.indexOf(context);
+    return at < 0 ? undefined : at + QUOTED_CONTEXT;
+  }
+  if (cutBefore) return text.length - context.length + QUOTED_CONTEXT;
+  if (cutAfter) return context.length - QUOTED_CONTEXT;
+  return undefined;
+}
+
+/**
+ * Why `text` is not JSON, with the line and column when the parser's message tells where. The text
  * itself is never quoted: V8's messages quote a slice of the input, and a config file holds secrets.
  */
 export function jsonSyntaxProblem(err: unknown, text: string): string {
@@ -215,9 +242,10 @@ export function jsonSyntaxProblem(err: unknown, text: string): string {
   const reason = (message.split(/, (?:\.\.\.)?"/)[0] ?? message)
     .replace(/^Unexpected token .*/, 'Unexpected character')
     .replace(/ (?:in JSON )?at position \d+.*$/, '');
-  const position = /at position (\d+)/.exec(message);
-  if (!position) return reason;
-  const before = text.slice(0, Number(position[1]));
+  const reported = /at position (\d+)/.exec(message);
+  const position = reported ? Number(reported[1]) : quotedContextPosition(message, text);
+  if (position === undefined) return reason;
+  const before = text.slice(0, position);
   return `${reason} at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 

@@ -127,6 +127,14 @@ export class AmplitudeClient {
     });
   }
 
+  /**
+   * Foreign text (a body, a library's message) made fit for a one-line error: redacted before it is
+   * shortened, so that a cut through a credential cannot leave its first characters behind.
+   */
+  private quote(text: string, maxLength?: number): string {
+    return oneLine(this.redact(text), maxLength);
+  }
+
   /** GET a JSON endpoint: 2xx → parsed body; a passStatus → its parsed error body (or null). */
   async getJson(path: string, opts: RequestOptions): Promise<{ status: number; body: unknown }> {
     const result = await this.execute<unknown>(path, opts, {
@@ -136,7 +144,7 @@ export class AmplitudeClient {
         const parsed = parseJson(text);
         return parsed.ok
           ? parsed
-          : { ok: false, problem: `the body is not JSON (starts with ${JSON.stringify(this.redact(oneLine(text, 80)))})` };
+          : { ok: false, problem: `the body is not JSON (starts with ${JSON.stringify(this.quote(text, 80))})` };
       },
     });
     return result.passed ? { status: result.status, body: result.body } : { status: result.status, body: result.value };
@@ -164,7 +172,7 @@ export class AmplitudeClient {
                 await validate(dest);
                 return undefined;
               } catch (err) {
-                return `the body was rejected: ${this.redact(oneLine(errorText(err)))}`;
+                return `the body was rejected: ${this.quote(errorText(err))}`;
               }
             },
           }),
@@ -245,7 +253,7 @@ export class AmplitudeClient {
         host: this.host,
         ...(typeof code === 'string' ? { code } : {}),
         idleTimeoutMs: idle,
-        cause: this.redact(oneLine(errorText(err), 200)),
+        cause: this.quote(errorText(err), 200),
       });
       return { ok: false, error, retryable: typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code) };
     } finally {
@@ -281,8 +289,8 @@ export class AmplitudeClient {
     const details = envelope?.success === true ? envelope.data.error.metadata?.details : undefined;
     const error = new AmplitudeHttpError({
       ...failure,
-      ...(amplitudeMessage === undefined ? {} : { amplitudeMessage: this.redact(oneLine(amplitudeMessage)) }),
-      ...(details === undefined ? {} : { details: this.redact(oneLine(details)) }),
+      ...(amplitudeMessage === undefined ? {} : { amplitudeMessage: this.quote(amplitudeMessage) }),
+      ...(details === undefined ? {} : { details: this.quote(details) }),
     });
     const retryable = status === 429 || status >= 500;
     const retryAfter = headers['retry-after'];

@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
+import { AbortError } from '../amplitude/errors.js';
 import { ArchiveError, assertZipMagic, readExportLineBatches } from '../amplitude/export-archive.js';
 import {
   afterWindow,
@@ -98,6 +99,9 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelecti
       }
       try {
         for await (const lines of readExportLineBatches(file)) {
+          // A stop (SIGTERM, closed stdout) ends the window here: reading a large archive to its end first
+          // would outlast the grace period, and the temporary files would stay behind.
+          if (ctx.signal.aborted) throw new AbortError();
           const batch = new Array<string>(lines.length);
           for (let i = 0; i < lines.length; i++) batch[i] = transformEventLine(lines[i] as string, kept).recordJson;
           emitted += batch.length;
