@@ -1,6 +1,6 @@
 // A sync run: settings, catalog and state checked first (exit 2 before any output), then the sync
 // loop with one client and one temporary directory that is removed however the run ends.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { requireSyncSettings, type Config } from '../config.js';
@@ -50,8 +50,30 @@ export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'sta
   return { selection, state };
 }
 
+/** Whether a process with this pid is still running (signal 0 only checks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary directories of earlier runs that were killed (SIGKILL, out of memory) before cleaning up. */
+export async function removeStaleTempDirs(root: string, log: Logger): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    await rm(path.join(root, name), { recursive: true, force: true });
+    log.info(`removed ${name}, left in the temporary directory by a tap that was killed`);
+  }
+}
+
 export async function syncCommand(args: SyncArgs): Promise<{ failures: string[] }> {
   const { selection, state } = prepareSync(args);
+  await removeStaleTempDirs(os.tmpdir(), args.log);
   if (selection.length === 0) args.log.warn('the catalog selects no stream; nothing to sync');
   const tempDir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
   try {
