@@ -99,11 +99,11 @@ describe('transport faults', () => {
 
   it('stall: no byte at all (client times out), or silence after some bytes', async () => {
     sim.faults.add({ path: '/api/2/export', requests: undefined, kind: 'stall', afterBytes: 0 });
-    const silent = await fetchRaw(sim, EXPORT, { timeoutMs: 300 });
+    const silent = await fetchRaw(sim, EXPORT, { timeoutMs: 1500 });
     expect([silent.ending, silent.status, silent.body.length]).toEqual(['timeout', undefined, 0]);
     sim.faults.clear();
     sim.faults.add({ path: '/api/2/export', kind: 'stall', afterBytes: 50 });
-    const partial = await fetchRaw(sim, EXPORT, { timeoutMs: 300 });
+    const partial = await fetchRaw(sim, EXPORT, { timeoutMs: 1500 });
     expect([partial.ending, partial.status, partial.body.length]).toEqual(['timeout', 200, 50]);
     expect(partial.body.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
   });
