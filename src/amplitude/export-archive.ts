@@ -161,10 +161,20 @@ async function* memberLineBatches(entry: ZipEntry): AsyncIterable<string[]> {
         pending.push(chunk);
         continue;
       }
-      const complete = chunk.subarray(0, lastNewline);
-      const text = pending.length === 0 ? complete.toString('utf8') : Buffer.concat([...pending, complete]).toString('utf8');
+      let batch: string[];
+      if (pending.length === 0) {
+        batch = nonBlankLines(chunk.toString('utf8', 0, lastNewline));
+      } else {
+        // Only the line that straddles the chunk boundary needs its bytes joined; the rest of the
+        // chunk is decoded in place (every range starts and ends at a newline byte, so no UTF-8
+        // sequence is cut).
+        const firstNewline = chunk.indexOf(NEWLINE);
+        pending.push(chunk.subarray(0, firstNewline));
+        const straddling = Buffer.concat(pending).toString('utf8');
+        batch = firstNewline < lastNewline ? nonBlankLines(chunk.toString('utf8', firstNewline + 1, lastNewline)) : [];
+        if (!isBlank(straddling)) batch.unshift(straddling);
+      }
       pending = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
-      const batch = nonBlankLines(text);
       if (batch.length > 0) yield batch;
     }
   } catch (err) {
@@ -178,14 +188,17 @@ async function* memberLineBatches(entry: ZipEntry): AsyncIterable<string[]> {
   if (last.length > 0) yield last;
 }
 
+/** The lines of `text` that are not blank, in the array `split` made (no second array per chunk). */
 function nonBlankLines(text: string): string[] {
   const lines = text.split('\n');
-  const kept: string[] = [];
-  for (const line of lines) {
-    if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0)) continue;
-    kept.push(line);
-  }
-  return kept;
+  let kept = 0;
+  for (const line of lines) if (!isBlank(line)) lines[kept++] = line;
+  lines.length = kept;
+  return lines;
+}
+
+function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0);
 }
 
 function memberError(entry: ZipEntry, err: unknown): ArchiveError {

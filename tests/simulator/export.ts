@@ -36,14 +36,26 @@ export function lastExportableHour(nowMs: number, lagHours: number): number {
 export class Exporter {
   readonly source: EventSource;
   private readonly hourBytes = new Map<number, number>();
+  /** Pre-written archives by 'start..end' query (see serveArchiveFile). */
+  private readonly archiveFiles = new Map<string, string>();
 
   constructor(private readonly o: ResolvedOptions) {
     this.source = new EventSource(o);
   }
 
+  /**
+   * Answers start=startHour&end=endHour with the bytes of `filePath` (an archive writeExportArchive
+   * wrote for that window), as they are: benchmarks download archives faster than they can be generated.
+   */
+  serveArchiveFile(startHour: string, endHour: string, filePath: string): void {
+    this.archiveFiles.set(`${startHour}..${endHour}`, filePath);
+  }
+
   async handle(query: URLSearchParams): Promise<Reply> {
     const window = parseWindow(query);
     if ('status' in window) return window;
+    const file = this.archiveFiles.get(`${query.get('start')}..${query.get('end')}`);
+    if (file !== undefined) return archiveFileReply(file);
     const now = this.o.now();
     const plan = this.plan(window.first, window.last, now.getTime());
     if (plan.length === 0) return jsonText(404, EXPORT_404_TEXT, EXPORT_404_TYPE);
@@ -112,6 +124,15 @@ export class Exporter {
     }
     return false;
   }
+}
+
+async function archiveFileReply(filePath: string): Promise<Reply> {
+  const { size } = await fs.promises.stat(filePath);
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/zip', 'content-length': String(size) },
+    body: () => fs.createReadStream(filePath, { highWaterMark: 1024 * 1024 }),
+  };
 }
 
 function countEvents(plan: PlannedHour[]): number {

@@ -44,6 +44,8 @@ export interface Simulator {
   faults: { add(rule: FaultRule): void; clear(): void };
   setConcurrencyCap(n: number | undefined): void;
   truth: GroundTruth;
+  /** Serves the export window start..end ('YYYYMMDDTHH') from a file writeExportArchive wrote, instead of generating it. */
+  serveArchiveFile(startHour: string, endHour: string, filePath: string): void;
   stop(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
       cap = n;
     },
     truth: createTruth(o, exporter),
+    serveArchiveFile: (startHour, endHour, filePath) => exporter.serveArchiveFile(startHour, endHour, filePath),
     stop: () => {
       stopped ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+// `make bench`: how fast the events stream runs, measured against a minimal Node pipeline on the
+// same archives, plus discovery time and chart unpivot throughput. Synthetic Export API archives
+// (simulator events: nested property bags, several members per hour) of about 100 MB, 400 MB and
+// 1.6 GB uncompressed are written once under bench/data/ and reused. For each, the built CLI syncs
+// the events stream only, downloading the archive over HTTP from the in-process simulator like a
+// real run, to /dev/null; scripts/bench-reference.mjs then reads the same file. The table goes to
+// stdout and to bench/results.md.
+//
+// Env: BENCH_SIZES_MB (default 100,400,1600), BENCH_RUNS (default 2: best wall time, highest RSS of N runs),
+// BENCH_CLI (default dist/cli.js: another build of the tap, to compare before and after a change).
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, statfsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.resolve(process.env.BENCH_CLI ?? path.join(root, 'dist', 'cli.js'));
+const referenceScript = path.join(root, 'scripts', 'bench-reference.mjs');
+const simulatorDir = path.join(root, 'build', 'simulator');
+const dataDir = path.join(root, 'bench', 'data');
+const resultsFile = path.join(root, 'bench', 'results.md');
+
+const SIZES_MB = (process.env.BENCH_SIZES_MB ?? '100,400,1600').split(',').map(Number);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
+const SEED = 1;
+const HOURS = 24;
+const MEMBERS_PER_HOUR = 4;
+// Average simulator event line, measured; sizes are "about" anyway.
+const EVENT_BYTES = 1730;
+// Simulator archives compress about 6.5:1; the estimate errs on the large side.
+const COMPRESSION = 5;
+// Each size gets its own UTC day, long past (before Node 20.15 existed): the export lag the tap checks
+// against the real clock is over, and the archives stay valid to reuse.
+const FIRST_DAY_MS = Date.UTC(2024, 6, 1);
+// process.resourceUsage().maxRSS (KiB) of the measured process, written when it exits.
+const RSS_PROBE =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS)))",
+  );
+const RSS_TARGET_MB = 200;
+const RATIO_TARGET = 0.8;
+const DISCOVERY_TARGET_S = 0.5;
+const CELLS_TARGET = 1_000_000;
+
+/** The Export API's hour parameter: 20260105T00. */
+const hourParam = (ms) => new Date(ms).toISOString().slice(0, 13).replaceAll('-', '');
+const mb = (bytes) => bytes / 1e6;
+const fixed = (n, digits = 1) => n.toFixed(digits);
+
+/**
+ * The simulator's eventsPerHour that puts about sizeMb of events in the day: hour sizes scale
+ * linearly with it, so one correction from the planned event count (no line generated) suffices.
+ */
+function eventsPerHourFor(sizeMb, startMs, model) {
+  const wanted = (sizeMb * 1e6) / EVENT_BYTES;
+  const plannedEvents = (eventsPerHour) => {
+    const o = model.resolveOptions(simulatorOptions({ startMs, endMs: startMs + HOURS * HOUR_MS, eventsPerHour }));
+    const plan = new model.Exporter(o).plan(startMs / HOUR_MS, startMs / HOUR_MS + HOURS - 1, o.now().getTime());
+    return plan.reduce((sum, hour) => sum + hour.members.reduce((n, member) => n + member.length, 0), 0);
+  };
+  const guess = Math.round(wanted / HOURS);
+  return Math.round((guess * wanted) / plannedEvents(guess));
+}
+
+function datasetFor(sizeMb, k, model) {
+  const startMs = FIRST_DAY_MS + k * DAY_MS;
+  const eventsPerHour = eventsPerHourFor(sizeMb, startMs, model);
+  const name = `events-${sizeMb}mb-seed${SEED}-${eventsPerHour}eph-${hourParam(startMs).slice(0, 8)}`;
+  return {
+    sizeMb,
+    startMs,
+    endMs: startMs + HOURS * HOUR_MS,
+    start: hourParam(startMs),
+    end: hourParam(startMs + (HOURS - 1) * HOUR_MS),
+    eventsPerHour,
+    file: path.join(dataDir, `${name}.zip`),
+    statsFile: path.join(dataDir, `${name}.json`),
+  };
+}
+
+function simulatorOptions(d) {
+  return {
+    seed: SEED,
+    dataStart: new Date(d.startMs).toISOString(),
+    dataEnd: new Date(d.endMs).toISOString(),
+    eventsPerHour: d.eventsPerHour,
+    maxMembersPerHour: MEMBERS_PER_HOUR,
+    now: () => new Date(d.endMs + 10 * DAY_MS),
+  };
+}
+
+function checkDiskSpace(datasets) {
+  const missing = datasets.filter((d) => !existsSync(d.statsFile));
+  const archives = missing.reduce((sum, d) => sum + (d.sizeMb * 1e6) / COMPRESSION, 0);
+  // The tap downloads the largest archive once more into the temporary directory.
+  const download = Math.max(...datasets.map((d) => d.sizeMb)) * 1e6 / COMPRESSION;
+  const free = (dir) => {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  };
+  const need = [
+    [dataDir, archives + 256e6],
+    [os.tmpdir(), download + 256e6],
+  ];
+  for (const [dir, bytes] of need) {
+    if (free(dir) < bytes) {
+      throw new Error(`${dir} has ${fixed(mb(free(dir)), 0)} MB free; the benchmark needs about ${fixed(mb(bytes), 0)} MB there (set BENCH_SIZES_MB for smaller archives)`);
+    }
+  }
+}
+
+/** Removes archives of other sizes or settings left by earlier runs, so bench/data/ holds one set. */
+async function removeStaleArchives(datasets) {
+  const current = new Set(datasets.flatMap((d) => [path.basename(d.file), path.basename(d.statsFile)]));
+  for (const name of await readdir(dataDir)) {
+    if (name.startsWith('events-') && !current.has(name)) await rm(path.join(dataDir, name), { force: true });
+  }
+}
+
+/** Writes the archive unless an earlier run left it (its stats file is written last). */
+async function ensureArchive(d, writeExportArchive) {
+  if (existsSync(d.statsFile) && existsSync(d.file)) return JSON.parse(await readFile(d.statsFile, 'utf8'));
+  const partial = `${d.file}.partial`;
+  const started = performance.now();
+  process.stdout.write(`generating ${path.relative(root, d.file)} (~${d.sizeMb} MB of events)... `);
+  const stats = await writeExportArchive(simulatorOptions(d), d.start, d.end, partial);
+  await rename(partial, d.file);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${stats.events} events, ${fixed(mb(stats.uncompressedBytes))} MB in ${fixed(seconds)} s (${fixed(mb(stats.uncompressedBytes) / seconds)} MB/s)`);
+  await writeFile(d.statsFile, JSON.stringify(stats) + '\n');
+  return stats;
+}
+
+/** Runs `node args…` with stdout to /dev/null; wall seconds, peak RSS (MB), stderr and stdout text. */
+async function measure(args, { stdoutToNull = true } = {}) {
+  const rssFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'tap-bench-')), 'rss');
+  const devNull = stdoutToNull ? openSync('/dev/null', 'w') : null;
+  const started = performance.now();
+  const child = spawn(process.execPath, [`--import=${RSS_PROBE}`, ...args], {
+    cwd: root,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', devNull ?? 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (devNull !== null) closeSync(devNull);
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`);
+  const rssMb = Number(await readFile(rssFile, 'utf8')) / 1024;
+  await rm(path.dirname(rssFile), { recursive: true, force: true });
+  return { seconds, rssMb, stdout, stderr };
+}
+
+async function runTap(d, sim, workDir, catalogFile) {
+  const config = {
+    api_key: sim.options.apiKey,
+    secret_key: sim.options.secretKey,
+    api_url: sim.url,
+    start_date: new Date(d.startMs).toISOString(),
+    end_date: new Date(d.endMs).toISOString(),
+    events_window_hours: HOURS,
+  };
+  const configFile = path.join(workDir, `config-${d.sizeMb}.json`);
+  await writeFile(configFile, JSON.stringify(config));
+  const run = await measure([cli, '--config', configFile, '--catalog', catalogFile]);
+  const done = /stream events: done, (\d+) records/.exec(run.stderr);
+  return { ...run, events: done ? Number(done[1]) : NaN };
+}
+
+async function runReference(d) {
+  const run = await measure([referenceScript, d.file], { stdoutToNull: false });
+  return { ...run, events: Number(run.stdout.trim()) };
+}
+
+/** Discovery wall time (process start to exit), median of 5. */
+async function discoveryTime(configFile, catalogFile) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const run = await measure([cli, '--config', configFile, '--discover'], { stdoutToNull: false });
+    times.push(run.seconds);
+    if (i === 0) await writeFile(catalogFile, eventsOnly(run.stdout));
+  }
+  times.sort((a, b) => a - b);
+  return times[2];
+}
+
+/** The discovered catalog with only the `events` stream selected (all its fields). */
+function eventsOnly(catalogText) {
+  const catalog = JSON.parse(catalogText);
+  for (const stream of catalog.streams) {
+    const top = stream.metadata.find((m) => m.breadcrumb.length === 0);
+    top.metadata.selected = stream.tap_stream_id === 'events';
+  }
+  return JSON.stringify(catalog);
+}
+
+/** Chart unpivot: parseChartCsv (dist) on a 3,000-segment × 365-day chart rendered by the simulator; best of 3. */
+async function chartThroughput() {
+  const { parseChartCsv } = await import(pathToFileURL(path.join(path.dirname(cli), 'amplitude', 'chart-csv.js')).href);
+  const { renderChartCsv } = await import(pathToFileURL(path.join(simulatorDir, 'chart-csv.js')).href);
+  const days = Array.from({ length: 365 }, (_, i) => new Date(FIRST_DAY_MS + i * DAY_MS).toISOString().slice(0, 10));
+  const rows = Array.from({ length: 3000 }, (_, r) => [`Segment ${r}`, ...days.map((_, i) => String((r * 31 + i * 7) % 1000))]);
+  const csv = renderChartCsv({
+    title: 'Benchmark chart',
+    description: ['3,000 segments over a year'],
+    tables: [{ metric: 'Uniques', events: ['Page Viewed'], filters: null, header: ['Segment', ...days], labelColumns: 1, rows }],
+  });
+  let best = Infinity;
+  let cells = 0;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    cells = parseChartCsv(csv).cells.length;
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return { cells, seconds: best, csvMb: mb(Buffer.byteLength(csv)) };
+}
+
+function table(rows) {
+  const header = ['archive', 'events', 'MB', 'tap s', 'events/s', 'MB/s', 'peak RSS MB', 'reference s', 'reference RSS MB', 'vs reference'];
+  const lines = [header, header.map((h, i) => (i === 0 ? '---' : '---:'))];
+  for (const r of rows) {
+    lines.push([
+      `~${r.d.sizeMb} MB`,
+      String(r.events),
+      fixed(r.mb),
+      fixed(r.tap.seconds, 2),
+      String(Math.round(r.events / r.tap.seconds)),
+      fixed(r.mb / r.tap.seconds),
+      fixed(r.tap.rssMb, 0),
+      fixed(r.ref.seconds, 2),
+      fixed(r.ref.rssMb, 0),
+      `${fixed(r.ref.seconds / r.tap.seconds, 2)}×`,
+    ]);
+  }
+  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
+
+async function main() {
+  for (const needed of [cli, path.join(simulatorDir, 'server.js')]) {
+    if (!existsSync(needed)) throw new Error(`${path.relative(root, needed)} is missing: run \`make bench\` (it builds the tap and the simulator first)`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  const simulatorModule = (name) => import(pathToFileURL(path.join(simulatorDir, name)).href);
+  const { createSimulator, writeExportArchive } = await simulatorModule('server.js');
+  const model = { ...(await simulatorModule('export.js')), ...(await simulatorModule('options.js')) };
+  const datasets = SIZES_MB.map((sizeMb, k) => datasetFor(sizeMb, k, model));
+  await removeStaleArchives(datasets);
+  checkDiskSpace(datasets);
+  const stats = [];
+  for (const d of datasets) stats.push(await ensureArchive(d, writeExportArchive));
+
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'tap-bench-'));
+  const sim = await createSimulator({ seed: SEED, now: () => new Date(FIRST_DAY_MS + 60 * DAY_MS) });
+  try {
+    for (const d of datasets) sim.serveArchiveFile(d.start, d.end, d.file);
+    const catalogFile = path.join(workDir, 'catalog.json');
+    const discoveryConfig = path.join(workDir, 'config-discover.json');
+    await writeFile(discoveryConfig, JSON.stringify({ start_date: '2026-01-01' }));
+    const discovery = await discoveryTime(discoveryConfig, catalogFile);
+    const chart = await chartThroughput();
+
+    const rows = datasets.map((d, i) => ({ d, events: stats[i].events, mb: mb(stats[i].uncompressedBytes), tap: null, ref: null }));
+    for (let run = 1; run <= RUNS; run++) {
+      for (const r of rows) {
+        process.stdout.write(`run ${run}/${RUNS}, ~${r.d.sizeMb} MB: reference... `);
+        const ref = await runReference(r.d);
+        process.stdout.write(`${fixed(ref.seconds, 2)} s; tap... `);
+        const tap = await runTap(r.d, sim, workDir, catalogFile);
+        console.log(`${fixed(tap.seconds, 2)} s`);
+        for (const [what, got] of [['tap', tap.events], ['reference', ref.events]]) {
+          if (got !== r.events) throw new Error(`${what} read ${got} events from ${path.basename(r.d.file)}, the simulator wrote ${r.events}`);
+        }
+        // Best wall time, worst peak RSS.
+        r.tap = { seconds: Math.min(r.tap?.seconds ?? Infinity, tap.seconds), rssMb: Math.max(r.tap?.rssMb ?? 0, tap.rssMb) };
+        r.ref = { seconds: Math.min(r.ref?.seconds ?? Infinity, ref.seconds), rssMb: Math.max(r.ref?.rssMb ?? 0, ref.rssMb) };
+      }
+    }
+
+    const rss = rows.map((r) => r.tap.rssMb);
+    const ratios = rows.map((r) => r.ref.seconds / r.tap.seconds);
+    const growth = rss[rss.length - 1] / rss[0] - 1;
+    const cellsPerS = chart.cells / chart.seconds;
+    const targets = [
+      `- events throughput ≥ ${RATIO_TARGET}× the reference: ${ratios.map((x) => `${fixed(x, 2)}×`).join(', ')} — ${verdict(ratios.every((x) => x >= RATIO_TARGET))}`,
+      `- peak RSS < ${RSS_TARGET_MB} MB at every size: ${rss.map((x) => fixed(x, 0)).join(', ')} MB — ${verdict(rss.every((x) => x < RSS_TARGET_MB))}`,
+      `- largest size's RSS within 10% of the smallest's: ${growth >= 0 ? '+' : ''}${fixed(growth * 100)}% — ${verdict(growth <= 0.1)}`,
+      `- discovery < ${DISCOVERY_TARGET_S} s: ${fixed(discovery, 2)} s (median of 5, process start to exit) — ${verdict(discovery < DISCOVERY_TARGET_S)}`,
+      `- chart unpivot ≥ 1 M cells/s: ${fixed(cellsPerS / 1e6, 2)} M cells/s (${chart.cells} cells from ${fixed(chart.csvMb)} MB of CSV in ${fixed(chart.seconds, 2)} s) — ${verdict(cellsPerS >= CELLS_TARGET)}`,
+    ].join('\n');
+    const cpu = os.cpus();
+    const machine = `${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${fixed(os.totalmem() / 1024 ** 3)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+    const report = [
+      '# Benchmark results',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}; load average at the end ${os.loadavg().map((x) => fixed(x, 2)).join(' ')}.`,
+      '',
+      `Events-only sync of one ${HOURS}-hour Export API window (simulator seed ${SEED}, up to ${MEMBERS_PER_HOUR} members per hour), downloaded over HTTP from the simulator and written to /dev/null; best wall time and highest peak RSS of ${RUNS} run(s), process start to exit. "vs reference" is the reference's time divided by the tap's on the same archive (scripts/bench-reference.mjs: unzip, gunzip, split lines, JSON.parse, JSON.stringify to /dev/null, reading the file directly). Peak RSS is the process's own maxRSS.`,
+      '',
+      table(rows),
+      '',
+      'Targets:',
+      '',
+      targets,
+      '',
+      'Reproduce with `make bench` (archives are generated once under bench/data/ and reused; `make clean` removes them).',
+      '',
+    ].join('\n');
+    console.log('');
+    console.log(table(rows));
+    console.log('');
+    console.log(targets);
+    await writeFile(resultsFile, report);
+    console.log(`\nwritten to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+  } finally {
+    await sim.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
