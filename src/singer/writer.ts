@@ -64,9 +64,11 @@ export class SingerWriter {
     this.line(`{"type":"RECORD","stream":${streamJson},"record":${recordJson},"time_extracted":${timeExtractedJson}}`);
   }
 
+  /** A STATE is handed over at once: a checkpoint waiting in the buffer through the next long download would be lost to a kill. */
   state(value: unknown): void {
     const msg: StateMessage = { type: 'STATE', value };
     this.line(JSON.stringify(msg));
+    this.flushBuffer();
   }
 
   private line(text: string): void {

@@ -216,3 +216,23 @@ describe('a closed output', () => {
     expect(() => writer.state({})).toThrow('the reader of stdout went away (broken pipe); stopping');
   });
 });
+
+describe('checkpoints', () => {
+  it('hands a STATE and everything before it to the consumer at once, without waiting for a full chunk', () => {
+    const received: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        received.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const writer = new SingerWriter(out);
+    writer.recordJson('"s"', '{"id":1}', '"2026-01-01T00:00:00.000Z"');
+    expect(received).toEqual([]); // records alone are batched
+    writer.state({ bookmarks: { s: { at: 1 } } });
+    expect(received.join('')).toBe(
+      '{"type":"RECORD","stream":"s","record":{"id":1},"time_extracted":"2026-01-01T00:00:00.000Z"}\n' +
+        '{"type":"STATE","value":{"bookmarks":{"s":{"at":1}}}}\n',
+    );
+  });
+});
