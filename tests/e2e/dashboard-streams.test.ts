@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type SingerMessage } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/server.js';
+import { annotationRecord } from '../helpers/expected.js';
 
 const MY_STREAMS = ['active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list'];
 const DAY_MS = 86_400_000;
@@ -20,7 +21,6 @@ const daysFrom = (first: string, last: string): string[] => {
 
 /** Epoch seconds → RFC 3339 via Date (no zone involved), without the `.000` luxon would drop too. */
 const epochToRfc3339 = (s: unknown): unknown => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : s);
-const offsetToZ = (s: unknown): unknown => (typeof s === 'string' ? s.replace(/\+00:00$/, 'Z') : s);
 
 let discovered: { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
 const sims: Simulator[] = [];
@@ -114,21 +114,7 @@ describe('dashboard streams against the simulator', () => {
     expect(bookmarks('average_session_length')).toEqual([addDays(first, 15), addDays(first, 30), addDays(TODAY, -4)]);
 
     expect(run.records('annotations')).toEqual(
-      sim.truth.annotationsV3().map((a) => {
-        const category = a.category as Record<string, unknown>;
-        return {
-          id: a.id,
-          start: offsetToZ(a.start),
-          end: offsetToZ(a.end),
-          date: String(a.start).slice(0, 10),
-          label: a.label,
-          details: a.details,
-          category,
-          category_id: category.id,
-          category_name: category.category ?? category.name,
-          chart_id: a.chart_id,
-        };
-      }),
+      sim.truth.annotationsV3().map(annotationRecord),
     );
     // The truth holds one category with the documented `name` key.
     expect(run.records('annotations').some((r) => (r.category as Record<string, unknown>).name === r.category_name)).toBe(true);

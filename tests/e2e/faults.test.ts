@@ -12,6 +12,7 @@ import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type C
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { createSimulator, writeExportArchive, type ChartModel, type FaultRule, type Simulator } from '../simulator/server.js';
 import { requireBuild, stderrLines } from './support/e2e.js';
+import { annotationRecord, dayKey, eventRecord, hourBookmark, hourKey, isoOf } from '../helpers/expected.js';
 
 const HOUR_MS = 3_600_000;
 // Long, unique markers: any of them (or the Basic token) in any output is a leak.
@@ -44,26 +45,6 @@ const ENDPOINT: Record<keyof typeof PATHS, string> = {
 };
 const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', `chart_${CHART}`, 'charts_metadata'];
 
-// Date and hour keys of UTC instants (Date on explicit epoch values only).
-const isoOf = (ms: number): string => new Date(ms).toISOString();
-const hourKey = (ms: number): string => `${isoOf(ms).slice(0, 10).replaceAll('-', '')}T${isoOf(ms).slice(11, 13)}`;
-const dayKey = (ms: number): string => isoOf(ms).slice(0, 10).replaceAll('-', '');
-const hourBookmark = (ms: number): string => `${isoOf(ms).slice(0, 13)}:00:00Z`;
-
-const EXPORT_TIMESTAMPS = ['client_event_time', 'client_upload_time', 'event_time', 'processed_time', 'server_received_time', 'server_upload_time', 'user_creation_time'];
-
-/** An export line as the tap's record: the 7 timestamps as RFC 3339 UTC ("" → null), the rest unchanged. */
-function eventRecord(event: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...event };
-  for (const field of EXPORT_TIMESTAMPS) {
-    const v = out[field];
-    if (v === '') out[field] = null;
-    else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v)) out[field] = `${v.replace(' ', 'T')}Z`;
-  }
-  return out;
-}
-
-const offsetToZ = (s: unknown): unknown => (typeof s === 'string' ? s.replace(/\+00:00$/, 'Z') : s);
 const epochToRfc3339 = (s: unknown): unknown => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : s);
 
 /** One record per value cell, row by row (docs/chart-layouts.md); the ts layout has integer cells only. */
@@ -102,21 +83,7 @@ function truthRecords(sim: Simulator): Record<string, unknown[]> {
     events: sim.truth.events(hourKey(START_MS), hourKey(END_MS - HOUR_MS)).map(eventRecord),
     active_users: sim.truth.activeUsers(dayKey(START_MS), dayKey(END_MS - 1)),
     average_session_length: sim.truth.averageSessionLength(dayKey(START_MS), dayKey(END_MS - 1)),
-    annotations: sim.truth.annotationsV3().map((a) => {
-      const category = a.category as Record<string, unknown>;
-      return {
-        id: a.id,
-        start: offsetToZ(a.start),
-        end: offsetToZ(a.end),
-        date: String(a.start).slice(0, 10),
-        label: a.label,
-        details: a.details,
-        category,
-        category_id: category.id,
-        category_name: category.category ?? category.name,
-        chart_id: a.chart_id,
-      };
-    }),
+    annotations: sim.truth.annotationsV3().map(annotationRecord),
     cohorts: sim.truth.cohorts().map((c) => ({ ...c, lastMod: epochToRfc3339(c.lastMod), createdAt: epochToRfc3339(c.createdAt), lastComputed: epochToRfc3339(c.lastComputed) })),
     events_list: sim.truth.eventsList(),
     [`chart_${CHART}`]: chartRecords(chart),

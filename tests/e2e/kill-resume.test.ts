@@ -13,6 +13,7 @@ import { parseMessages, tempDir, writeJson, type SingerMessage } from '../helper
 import { cliPath } from '../helpers/paths.js';
 import { createSimulator, type FaultRule, type Simulator } from '../simulator/server.js';
 import { requireBuild } from './support/e2e.js';
+import { eventRecord, hourBookmark, hourKey, isoOf } from '../helpers/expected.js';
 
 const HOUR_MS = 3_600_000;
 const WINDOW_HOURS = 2;
@@ -24,22 +25,7 @@ const END_MS = Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS - 6 * HOUR_MS;
 const START_MS = END_MS - WINDOWS * WINDOW_HOURS * HOUR_MS;
 const windowEnd = (n: number): number => START_MS + n * WINDOW_HOURS * HOUR_MS;
 
-const isoOf = (ms: number): string => new Date(ms).toISOString();
-const hourKey = (ms: number): string => `${isoOf(ms).slice(0, 10).replaceAll('-', '')}T${isoOf(ms).slice(11, 13)}`;
-const hourBookmark = (ms: number): string => `${isoOf(ms).slice(0, 13)}:00:00Z`;
 
-const EXPORT_TIMESTAMPS = ['client_event_time', 'client_upload_time', 'event_time', 'processed_time', 'server_received_time', 'server_upload_time', 'user_creation_time'];
-
-/** An export line as the tap's record: the 7 timestamps as RFC 3339 UTC ("" → null), the rest unchanged. */
-function eventRecord(event: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...event };
-  for (const field of EXPORT_TIMESTAMPS) {
-    const v = out[field];
-    if (v === '') out[field] = null;
-    else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v)) out[field] = `${v.replace(' ', 'T')}Z`;
-  }
-  return out;
-}
 const uploadedMs = (record: Record<string, unknown>): number => Date.parse(String(record.server_upload_time));
 
 const sims: Simulator[] = [];
