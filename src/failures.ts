@@ -26,6 +26,11 @@ export function debugDetail(err: unknown): string | undefined {
   return !isKnown(err) && err instanceof Error && err.stack ? err.stack : undefined;
 }
 
+/** A 403 whose text says the API key itself was rejected (not a missing add-on or a foreign chart). */
+export function isCredentialsRejection(err: unknown): boolean {
+  return err instanceof AmplitudeHttpError && err.status === 403 && /invalid api/i.test(`${err.amplitudeMessage ?? ''} ${err.details ?? ''}`);
+}
+
 /**
  * Stops the run instead of only the stream: an abort (SIGTERM, closed stdout), credentials that
  * Amplitude rejected outright, or a host that cannot be reached at all — every later stream would
@@ -33,7 +38,7 @@ export function debugDetail(err: unknown): string | undefined {
  */
 export function isFatal(err: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted || err instanceof OutputClosedError || err instanceof UsageError) return true;
-  if (err instanceof AmplitudeHttpError) return err.status === 403 && /invalid api/i.test(`${err.amplitudeMessage ?? ''} ${err.details ?? ''}`);
+  if (isCredentialsRejection(err)) return true;
   if (err instanceof RetriesExhaustedError) return err.lastError instanceof AmplitudeNetworkError;
   return false;
 }

@@ -3,13 +3,13 @@
 import { cohortsFrom } from '../amplitude/dashboard.js';
 import { AmplitudeHttpError } from '../amplitude/errors.js';
 import { TapError } from '../errors.js';
-import { isFatal } from '../failures.js';
+import { isCredentialsRejection } from '../failures.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
 /** A 403 that is not a rejected key most likely means the plan lacks the add-on this endpoint needs. */
 function cohortsFailure(err: unknown): unknown {
-  if (!(err instanceof AmplitudeHttpError) || err.status !== 403 || isFatal(err)) return err;
+  if (!(err instanceof AmplitudeHttpError) || err.status !== 403 || isCredentialsRejection(err)) return err;
   const said = [err.amplitudeMessage, err.details].filter(Boolean).join(' — ');
   return new TapError(
     `cohorts: Amplitude refused /api/3/cohorts (HTTP 403${said ? `: ${said}` : ''}). Likely cause: the plan lacks the Behavioral Cohorts add-on (deselect the cohorts stream); otherwise check api_key, secret_key and data_region.`,
