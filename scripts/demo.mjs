@@ -17,7 +17,8 @@ const DAY_MS = 24 * HOUR_MS;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const simulatorModule = path.join(root, 'build', 'simulator', 'server.js');
-const outDir = path.join(root, 'demo-output');
+// DEMO_OUTPUT_DIR lets a test run the demo without touching the checkout's demo-output/.
+const outDir = process.env.DEMO_OUTPUT_DIR ? path.resolve(process.env.DEMO_OUTPUT_DIR) : path.join(root, 'demo-output');
 const files = {
   config: path.join(outDir, 'config.json'),
   catalog: path.join(outDir, 'catalog.json'),
