@@ -124,6 +124,8 @@ export class AmplitudeClient {
       maxConcurrency: opts.maxConcurrency,
       costBudget: opts.costBudget === undefined ? DEFAULT_COST_BUDGET : opts.costBudget,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      onBudgetWait: (waitMs, cost) =>
+        opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for Amplitude's dashboard cost budget (next request costs ${cost})`),
     });
   }
 

@@ -32,6 +32,8 @@ export interface LimiterOptions {
   costBudget: CostBudget | null;
   clock?: Clock;
   signal?: AbortSignal;
+  /** Told when a request must wait for the cost budget (a long backfill would otherwise go silent). */
+  onBudgetWait?: (waitMs: number, cost: number) => void;
 }
 
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
@@ -69,6 +71,7 @@ export class RequestLimiter {
   private readonly budget: CostBudget | null;
   private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
+  private readonly onBudgetWait: ((waitMs: number, cost: number) => void) | undefined;
   private active = 0;
   private readonly slotWaiters: SlotWaiter[] = [];
   private charges: Charge[] = [];
@@ -83,6 +86,7 @@ export class RequestLimiter {
     this.budget = opts.costBudget;
     this.clock = opts.clock ?? systemClock;
     this.signal = opts.signal;
+    this.onBudgetWait = opts.onBudgetWait;
     this.signal?.addEventListener('abort', () => this.rejectSlotWaiters(), { once: true });
   }
 
@@ -122,6 +126,7 @@ export class RequestLimiter {
         this.charges.push(charge);
         return charge;
       }
+      this.onBudgetWait?.(waitMs, cost);
       await this.clock.sleep(waitMs, this.signal);
     }
   }

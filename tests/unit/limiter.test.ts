@@ -126,6 +126,16 @@ describe('RequestLimiter cost budget', () => {
     expect(clock.sleeps).toEqual([4 * MIN]);
   });
 
+  it('tells about each wait for budget, with its length and the waiting cost', async () => {
+    const clock = new FakeClock();
+    const waits: [number, number][] = [];
+    const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: budget, clock, onBudgetWait: (ms, cost) => waits.push([ms, cost]) });
+    await limiter.run(90, async () => undefined); // t = 0
+    expect(waits).toEqual([]);
+    expect(await startTimes(limiter, clock, [20])).toEqual([5 * MIN]);
+    expect(waits).toEqual([[5 * MIN, 20]]);
+  });
+
   it('keeps budget waiters in order, even when a later, cheaper one would fit', async () => {
     const clock = new FakeClock();
     const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: budget, clock });
