@@ -3,10 +3,9 @@
 // works from an unrelated directory. Dependencies come from the npm cache when it has them
 // (--prefer-offline); the registry is needed only for what the cache lacks.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, tempDir, writeJson } from '../helpers/cli.js';
+import { runCli, runProcess, tempDir, writeJson } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { packageVersion, requireBuild } from './support/e2e.js';
 
@@ -20,19 +19,7 @@ interface Run {
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
 
 function run(command: string, args: string[], cwd: string, timeoutMs = 50_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, { cwd, env: cleanEnv, timeoutMs });
 }
 
 const packDir = tempDir('tap-amplitude-pack-');

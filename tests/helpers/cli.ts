@@ -17,12 +17,17 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+export interface RunOptions {
+  cwd?: string;
+  /** The whole environment of the child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** Runs a program to its end, collecting stdout and stderr; killed after `timeoutMs`. */
+export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, TAP_AMPLITUDE_BACKOFF_MS: '5,50', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -33,6 +38,14 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+  });
+}
+
+/** Runs the built CLI with fast retries (TAP_AMPLITUDE_BACKOFF_MS) unless `env` says otherwise. */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [cliPath, ...args], {
+    env: { ...process.env, TAP_AMPLITUDE_BACKOFF_MS: '5,50', ...opts.env },
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
 }
 

@@ -1,11 +1,10 @@
 // Shared pieces of the CLI end-to-end tests: shell pipelines (a real `|` between processes),
 // a port nothing listens on, the package version, and the checks every bad-input run must pass.
 import { expect } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { type CliResult } from '../../helpers/cli.js';
+import { runProcess, type CliResult } from '../../helpers/cli.js';
 import { cliPath, repoRoot } from '../../helpers/paths.js';
 
 export const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -24,19 +23,7 @@ export interface ShellResult {
 
 /** Runs a bash script (for real pipes such as `tap | head -1`) from the repository root. */
 export function runBash(script: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess('bash', ['-c', script], { cwd: repoRoot, env: { ...process.env, ...env }, timeoutMs });
 }
 
 /** A loopback port with nothing listening (bound, then released). */
