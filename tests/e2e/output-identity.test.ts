@@ -9,18 +9,11 @@ import { transformEventLine } from '../../src/amplitude/event-line.js';
 import { runCli, tempDir, writeJson } from '../helpers/cli.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { requireBuild } from './support/e2e.js';
+import { EXPORT_TIMESTAMPS } from '../helpers/expected.js';
 
 const START = '20260302T00';
 const END = '20260302T11';
-const TIMESTAMP_KEYS = new Set([
-  'client_event_time',
-  'client_upload_time',
-  'event_time',
-  'processed_time',
-  'server_received_time',
-  'server_upload_time',
-  'user_creation_time',
-]);
+const TIMESTAMP_KEYS = new Set(EXPORT_TIMESTAMPS);
 const RECORD_PREFIX = '{"type":"RECORD","stream":"events","record":';
 const EXPORT_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 // An integer of 16+ digits as a JSON value (after `:`, `,` or `[`, before `,`, `]` or `}`).

@@ -10,7 +10,7 @@ export const dayKey = (ms: number): string => isoOf(ms).slice(0, 10).replaceAll(
 /** The events bookmark the tap writes for the hour starting at `ms`. */
 export const hourBookmark = (ms: number): string => `${isoOf(ms).slice(0, 13)}:00:00Z`;
 
-const EXPORT_TIMESTAMPS = ['client_event_time', 'client_upload_time', 'event_time', 'processed_time', 'server_received_time', 'server_upload_time', 'user_creation_time'];
+export const EXPORT_TIMESTAMPS = ['client_event_time', 'client_upload_time', 'event_time', 'processed_time', 'server_received_time', 'server_upload_time', 'user_creation_time'];
 
 /** An export event as the tap's record: the 7 timestamps as RFC 3339 UTC ("" → null), the rest unchanged. */
 export function eventRecord(event: Record<string, unknown>): Record<string, unknown> {
