@@ -7,4 +7,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   testTimeout: 60000,
+  // One temporary root per run; the run fails if a test leaves anything in it.
+  globalSetup: '<rootDir>/tests/helpers/global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.mjs',
+  setupFilesAfterEnv: ['<rootDir>/tests/helpers/remove-temp-dirs.ts'],
 };

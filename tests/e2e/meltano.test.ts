@@ -62,7 +62,7 @@ interface Catalog {
   streams: CatalogStream[];
 }
 
-const sharedDir = path.resolve(repoRoot, '..', 'shared');
+const meltanoSchemaFile = path.join(repoRoot, 'tests', 'fixtures', 'meltano', 'meltano.schema.json');
 const project = parse(readFileSync(path.join(repoRoot, 'meltano.yml'), 'utf8')) as Project;
 const tap = project.plugins.extractors.find((e) => e.name === 'tap-amplitude') as Extractor;
 const CHARTS = ['gl9dulhv', 'ts7d0a1b', 'gb2c3d4e', 'fn5f6a7b', 'mt8c9d0e'];
@@ -74,7 +74,7 @@ let about: About;
 
 beforeAll(async () => {
   requireBuild();
-  const schema = JSON.parse(readFileSync(path.join(sharedDir, 'schemas', 'meltano.schema.json'), 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(meltanoSchemaFile, 'utf8')) as object;
   // Meltano's schema is not written for Ajv's strict mode (it leaves out `type` beside
   // unevaluatedProperties); validation itself is the same either way.
   const ajv = new Ajv2020({ allErrors: true, strict: false });

@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/cli.js) as a child process, the way Meltano and Singer runners do.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cliPath } from './paths.js';
@@ -49,9 +49,18 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   });
 }
 
-/** A fresh temporary directory for one test's files. */
+const madeDirs: string[] = [];
+
+/** A fresh temporary directory for one test's files, removed when the test file ends. */
 export function tempDir(prefix = 'tap-amplitude-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir() made in this test file (tests/helpers/remove-temp-dirs.ts). */
+export function removeTempDirs(): void {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes `value` as JSON into `dir/name` and returns the path. */

@@ -30,7 +30,8 @@ describe('annotations', () => {
     expect(res.status).toBe(200);
     expect(res.type).toBe('application/json; charset=UTF-8');
     expect(Object.keys(res.json)).toEqual(['data']);
-    expect(res.json.data).toEqual(sim.truth.annotationsV3());
+    // Written out here, not taken from the generator: the labels the simulator may use.
+    const labels = ['Release 4.2', 'Pricing page redesign', 'Black Friday campaign', 'Tracking outage', 'SDK upgrade', 'Holiday', 'A/B test "checkout, v2" started'];
     const liveKeys = Object.keys(real('annotations-v3.json').data[0]);
     const items: any[] = res.json.data;
     expect(items.length).toBeGreaterThanOrEqual(8);
@@ -41,7 +42,15 @@ describe('annotations', () => {
       expect(a.end === null || /^\d{4}-\d{2}-\d{2}T00:00:00\+00:00$/.test(a.end)).toBe(true);
       expect(['null', 'string']).toContain(typeOf(a.details));
       expect(['null', 'string']).toContain(typeOf(a.chart_id));
+      expect(labels).toContain(a.label);
+      // From 20 days before the data to its last day (2026-05-21 .. 2026-06-20).
+      expect(a.start >= '2026-05-21' && a.start < '2026-06-21').toBe(true);
     }
+    const ids = items.map((a) => a.id as number);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The same project answers the same body every time.
+    expect((await get(sim, '/api/3/annotations')).json).toEqual(res.json);
     expect(new Set(items.map((a) => Object.keys(a.category).join()))).toEqual(new Set(['id,category', 'id,name']));
     expect(items.some((a) => a.end !== null)).toBe(true);
     expect(items.some((a) => a.chart_id !== null)).toBe(true);
@@ -54,7 +63,6 @@ describe('annotations', () => {
     for (const a of items) expect(Object.keys(a)).toEqual(Object.keys(real('annotations-v2.json').data[0]));
     const v3 = sim.truth.annotationsV3();
     expect(items).toEqual(v3.map((a) => ({ id: a.id, date: (a.start as string).slice(0, 10), label: a.label, details: a.details })));
-    expect(sim.truth.annotationsV2()).toEqual(items);
   });
 
   it('v3 answers 404 when the project has no v3 API, v2 still serves', async () => {
@@ -76,7 +84,15 @@ describe('GET /api/3/cohorts', () => {
     expect(res.status).toBe(200);
     expect(res.type).toBe('application/json; charset=UTF-8');
     expect(Object.keys(res.json)).toEqual(['cohorts']);
-    expect(res.json.cohorts).toEqual(sim.truth.cohorts());
+    expect(res.json.cohorts.map((c: any) => c.name)).toEqual([
+      '14 day user retention',
+      'Active during the last 4 consecutive weeks',
+      'All active users in the last 30 days',
+      'New users in the last 30 days',
+      'Purchasers, last 7 days',
+      'Product qualified leads',
+      'Beta testers (CSV upload)',
+    ]);
     const live: any[] = real('cohorts.json').cohorts;
     const computed = live.find((c) => c.finished);
     const pending = live.find((c) => !c.finished);
@@ -90,6 +106,7 @@ describe('GET /api/3/cohorts', () => {
       expect(c.id).toMatch(/^[a-z0-9]{8}$/);
       expect(c.createdAt).toBeLessThan(2e9);
     }
+    for (const c of res.json.cohorts) expect([c.name, c.size === null, c.lastComputed === null]).toEqual([c.name, !c.finished, !c.finished]);
     expect(res.json.cohorts.filter((c: any) => !c.finished).length).toBeGreaterThanOrEqual(3);
     expect(res.json.cohorts.some((c: any) => c.type === 'manual_upload')).toBe(true);
   });
@@ -100,7 +117,6 @@ describe('GET /api/2/events/list', () => {
     const res = await get(sim, '/api/2/events/list');
     expect(res.status).toBe(200);
     expect(res.type).toBe('application/json; charset=UTF-8');
-    expect(res.json.data).toEqual(sim.truth.eventsList());
     const documented = Object.keys(real('events-list.json').data[0]);
     const extras = ['id', 'name', 'autohidden', 'clusters_hidden', 'in_waitroom', 'waitroom_approved', 'timeline_hidden', 'totals_delta'];
     for (const e of res.json.data) {
@@ -114,7 +130,8 @@ describe('GET /api/2/events/list', () => {
     const listed = new Set(res.json.data.map((e: any) => e.value));
     expect(exported.has('Debug Ping')).toBe(true);
     expect(listed.has('Debug Ping')).toBe(false);
-    expect(listed.has('Page Viewed')).toBe(true);
+    // Exactly the exported types but the hidden one.
+    expect([...listed].sort()).toEqual([...exported].filter((t) => t !== 'Debug Ping').sort());
   });
 });
 

@@ -35,7 +35,7 @@ export class ChartUnavailable extends Error {
   }
 }
 
-/** The chart recorded live (fixtures/amplitude/chart-csv-gl9dulhv.json), as a model. */
+/** The chart recorded live (tests/fixtures/amplitude/chart-csv-gl9dulhv.json), as a model. */
 export function sampleChart(): ChartContent {
   const dates = Array.from({ length: 30 }, (_, k) => `2026-06-${String(k + 1).padStart(2, '0')}`);
   return {

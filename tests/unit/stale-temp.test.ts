@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeStaleTempDirs } from '../../src/commands/sync.js';
 import { Logger } from '../../src/singer/log.js';
+import { tempDir } from '../helpers/cli.js';
 
 describe('temporary directories of killed runs', () => {
   it('are removed at the next sync; those of running processes are kept', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'stale-root-'));
+    const root = tempDir('stale-root-');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid as number; // exited: its pid names no live process
     const deadDir = path.join(root, `tap-amplitude-${dead}-abc123`);
     const liveDir = path.join(root, `tap-amplitude-${process.ppid}-def456`);
