@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { aboutInfo, aboutMarkdown, aboutText } from './commands/about.js';
 import { discoverCatalogText } from './commands/discover.js';
 import { loadConfig } from './config.js';
-import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError } from './errors.js';
+import { BadInput, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, RunFailure } from './errors.js';
 import { debugDetail, describeError } from './failures.js';
 import { Logger } from './singer/log.js';
 import { Metrics } from './singer/metrics.js';
@@ -36,7 +36,7 @@ function parseArgs(argv: string[]) {
     .fail((msg, err) => {
       // yargs breaks some messages over lines ("Invalid values:\n  Argument: ..."); a problem is one line.
       const problem = (msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
-      throw new UsageError([`${problem}; run ${TAP_NAME} --help for the flags`]);
+      throw new BadInput([`${problem}; run ${TAP_NAME} --help for the flags`]);
     })
     .parseSync();
 }
@@ -67,14 +67,14 @@ async function main(log: Logger, controller: AbortController, writer: SingerWrit
   }
   // yargs turns a repeated flag into a list; only --config may repeat.
   for (const name of ['catalog', 'properties', 'state', 'format'] as const) {
-    if (Array.isArray(args[name])) throw new UsageError([`--${name} may be given only once`]);
+    if (Array.isArray(args[name])) throw new BadInput([`--${name} may be given only once`]);
   }
   if (args.catalog && args.properties && args.catalog !== args.properties) {
-    throw new UsageError(['--catalog and --properties name the same input; pass only one of them']);
+    throw new BadInput(['--catalog and --properties name the same input; pass only one of them']);
   }
   const sources = args.config ?? [];
   if (sources.length === 0) {
-    throw new UsageError(['--config is required: pass a JSON settings file (see sample-config.json), or --config ENV to read TAP_AMPLITUDE_* variables']);
+    throw new BadInput(['--config is required: pass a JSON settings file (see sample-config.json), or --config ENV to read TAP_AMPLITUDE_* variables']);
   }
   const { config, warnings } = loadConfig(sources);
   warnings.forEach((w) => log.warn(w));
@@ -120,7 +120,7 @@ async function run(): Promise<void> {
     if (signalExit !== undefined) return;
     signalExit = SIGNAL_EXIT[signal] ?? EXIT_RUNTIME;
     log.warn(`received ${signal}; stopping`);
-    controller.abort(new Error(signal));
+    controller.abort(new RunFailure(`received ${signal}; stopping`));
     // A stuck request must not keep a stopped tap alive.
     setTimeout(() => process.exit(signalExit), 5000).unref();
   };
@@ -140,7 +140,7 @@ async function run(): Promise<void> {
     if (err instanceof OutputClosedError) outputClosed ??= err;
     if (signalExit !== undefined) code = signalExit;
     else if (outputClosed) code = EXIT_RUNTIME; // told below
-    else if (err instanceof UsageError) {
+    else if (err instanceof BadInput) {
       err.problems.forEach((p) => log.critical(p));
       code = EXIT_USAGE;
     } else {

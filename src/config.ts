@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { UsageError } from './errors.js';
+import { messageOf, BadInput } from './errors.js';
 import { TAP_VERSION } from './version.js';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -151,13 +151,13 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
       const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace('.[', '[');
       return `config: ${where}: ${issue.message}${describeValue(issue.path, clean)}`;
     });
-    throw new UsageError(problems);
+    throw new BadInput(problems);
   }
   const parsed = result.data;
   const start = parsed.start_date !== undefined ? parseDateSetting(parsed.start_date) ?? undefined : undefined;
   const end = parsed.end_date !== undefined ? parseDateSetting(parsed.end_date) ?? undefined : undefined;
   if (start && end && end <= start) {
-    throw new UsageError([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
+    throw new BadInput([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
   }
   const ids: string[] = [];
   for (const ref of parsed.chart_ids) {
@@ -172,7 +172,7 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
 export function requireSyncSettings(config: Config): void {
   const missing = REQUIRED_TO_SYNC.filter((k) => config[k] === undefined);
   if (missing.length > 0) {
-    throw new UsageError(missing.map((k) => `config: ${k}: is required to sync; set it in the config file or TAP_AMPLITUDE_${k.toUpperCase()}`));
+    throw new BadInput(missing.map((k) => `config: ${k}: is required to sync; set it in the config file or TAP_AMPLITUDE_${k.toUpperCase()}`));
   }
 }
 
@@ -238,7 +238,7 @@ function quotedContextPosition(message: string, text: string): number | undefine
  * itself is never quoted: V8's messages quote a slice of the input, and a config file holds secrets.
  */
 export function jsonSyntaxProblem(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const reason = (message.split(/, (?:\.\.\.)?"/)[0] ?? message)
     .replace(/^Unexpected token .*/, 'Unexpected character')
     .replace(/ (?:in JSON )?at position \d+.*$/, '');
@@ -256,7 +256,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError([
+    throw new BadInput([
       code === 'ENOENT' ? `config file ${file} does not exist; pass an existing JSON file to --config` : `config file ${file} cannot be read (${code ?? 'error'})`,
     ]);
   }
@@ -264,10 +264,10 @@ export function readConfigFile(file: string): Record<string, unknown> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError([`config file ${file} is not valid JSON: ${jsonSyntaxProblem(err, text)}`]);
+    throw new BadInput([`config file ${file} is not valid JSON: ${jsonSyntaxProblem(err, text)}`]);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UsageError([`config file ${file} must hold a JSON object of settings, e.g. {"api_key": "...", "start_date": "2026-01-01"}`]);
+    throw new BadInput([`config file ${file} must hold a JSON object of settings, e.g. {"api_key": "...", "start_date": "2026-01-01"}`]);
   }
   return data as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
 // with field selection, backpressure and metrics. A failing stream is reported and the others
 // still run (their state is saved); the run then ends with exit 1.
 import type { Config } from './config.js';
-import { UsageError } from './errors.js';
+import { BadInput } from './errors.js';
 import type { SelectedStream } from './singer/catalog.js';
 import type { Logger } from './singer/log.js';
 import type { JsonSchema } from './singer/messages.js';
@@ -42,7 +42,7 @@ export function checkBookmarks(opts: Pick<SyncOptions, 'streams' | 'selection' |
     const problem = def.checkBookmark(bookmark, opts.config, now);
     if (problem) problems.push(`state: bookmarks["${sel.name}"]: ${problem}`);
   }
-  if (problems.length > 0) throw new UsageError(problems);
+  if (problems.length > 0) throw new BadInput(problems);
 }
 
 function selectedSchema(schema: JsonSchema, fields: readonly string[]): JsonSchema {
@@ -118,7 +118,9 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         if (!writer.isClosed) writer.state(tracker.snapshot());
         throw err;
       }
-      const message = `stream ${sel.name} failed: ${describeError(err)}`;
+      // Named once, also when the error starts with it (an endpoint called like its stream).
+      const said = describeError(err).replace(`${sel.name}: `, (m, at: number) => (at === 0 ? '' : m));
+      const message = `stream ${sel.name} failed: ${said}`;
       log.error(message);
       failures.push(message);
     }

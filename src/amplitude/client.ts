@@ -6,8 +6,10 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import got, { RequestError } from 'got';
-import { z } from 'zod';
-import { AbortError, AmplitudeHttpError, AmplitudeNetworkError, oneLine, redactor } from './errors.js';
+import { messageOf, StreamFailure, TapFailure } from '../errors.js';
+import { SecretMasker } from '../secrets.js';
+import { readRejection } from './envelope.js';
+import { AbortError, AmplitudeHttpError, AmplitudeNetworkError, oneLine } from './errors.js';
 import { RequestLimiter, systemClock, type CostBudget } from './limiter.js';
 import { parseRetryAfterMs, runWithRetries, type AttemptResult } from './retry.js';
 
@@ -52,20 +54,6 @@ const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
 /** Error bodies are small envelopes; never hold more than this of one. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-// Codes of failures that a later attempt may not hit: timeouts, resets, refusals, DNS hiccups.
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN',
-  'ENETUNREACH', 'EHOSTUNREACH', 'ERR_HTTP_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
-  'ERR_READING_RESPONSE_STREAM',
-]);
-
-const errorEnvelope = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    metadata: z.object({ details: z.string().optional() }).optional(),
-  }),
-});
-
 /** A 2xx body either became a value or is unusable (`problem` says why); the latter is retried. */
 type Consumed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -99,15 +87,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export class AmplitudeClient {
   private readonly baseUrl: string;
   private readonly host: string;
   private readonly headers: Record<string, string>;
-  private readonly redact: (text: string) => string;
+  private readonly masker: SecretMasker;
   private readonly limiter: RequestLimiter;
   private readonly opts: ClientOptions;
   private readonly policy: { maxTries: number; baseMs: number; maxMs: number };
@@ -118,7 +102,7 @@ export class AmplitudeClient {
     this.host = new URL(this.baseUrl).host;
     const credentials = Buffer.from(`${opts.apiKey}:${opts.secretKey}`).toString('base64');
     this.headers = { authorization: `Basic ${credentials}`, 'user-agent': opts.userAgent };
-    this.redact = redactor([opts.apiKey, opts.secretKey, credentials, `${opts.apiKey}:${opts.secretKey}`]);
+    this.masker = new SecretMasker([opts.apiKey, opts.secretKey, credentials, `${opts.apiKey}:${opts.secretKey}`]);
     this.policy = { maxTries: opts.maxTries ?? DEFAULT_MAX_TRIES, ...(opts.backoff ?? DEFAULT_BACKOFF) };
     this.limiter = new RequestLimiter({
       maxConcurrency: opts.maxConcurrency,
@@ -134,7 +118,7 @@ export class AmplitudeClient {
    * shortened, so that a cut through a credential cannot leave its first characters behind.
    */
   private quote(text: string, maxLength?: number): string {
-    return oneLine(this.redact(text), maxLength);
+    return oneLine(this.masker.mask(text), maxLength);
   }
 
   /** GET a JSON endpoint: 2xx → parsed body; a passStatus → its parsed error body (or null). */
@@ -174,7 +158,7 @@ export class AmplitudeClient {
                 await validate(dest);
                 return undefined;
               } catch (err) {
-                return `the body was rejected: ${this.quote(errorText(err))}`;
+                return `the body was rejected: ${this.quote(messageOf(err))}`;
               }
             },
           }),
@@ -187,7 +171,7 @@ export class AmplitudeClient {
   private async execute<T>(path: string, opts: RequestOptions, exchange: Exchange<T>): Promise<Delivered<T>> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
-    const request = this.redact(`GET ${url.pathname}${url.search}`);
+    const request = this.masker.mask(`GET ${url.pathname}${url.search}`);
     const signal = this.opts.signal;
     if (signal?.aborted === true) throw new AbortError();
 
@@ -197,8 +181,7 @@ export class AmplitudeClient {
         if (!sent.ok || sent.value.passed || exchange.verify === undefined) return sent;
         const problem = await exchange.verify(sent.value.value);
         if (problem === undefined) return sent;
-        const error = new AmplitudeHttpError({ status: sent.value.status, endpoint: opts.endpoint, host: this.host }, problem);
-        return { ok: false, error, retryable: true };
+        return { ok: false, error: new AmplitudeHttpError({ status: sent.value.status, endpoint: opts.endpoint, host: this.host }, problem) };
       },
       {
         policy: this.policy,
@@ -248,16 +231,21 @@ export class AmplitudeClient {
       if (this.opts.signal?.aborted === true) throw new AbortError();
       const code = (err as { code?: unknown }).code;
       const isNetwork = err instanceof RequestError || code === 'ERR_STREAM_PREMATURE_CLOSE';
-      // Anything else (e.g. a full disk while writing `dest`) is local and not Amplitude's doing.
-      if (!isNetwork) throw err;
+      if (!isNetwork) {
+        if (err instanceof TapFailure) throw err;
+        // Local and not Amplitude's doing (e.g. a full disk while writing `dest`): not retried.
+        throw new StreamFailure(
+          `${opts.endpoint}: the answer could not be stored on this machine (${this.quote(messageOf(err), 200)}); check free space in the temporary directory`,
+        );
+      }
       const error = new AmplitudeNetworkError({
         endpoint: opts.endpoint,
         host: this.host,
         ...(typeof code === 'string' ? { code } : {}),
         idleTimeoutMs: idle,
-        cause: this.quote(errorText(err), 200),
+        cause: this.quote(messageOf(err), 200),
       });
-      return { ok: false, error, retryable: typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code) };
+      return { ok: false, error };
     } finally {
       if (!stream.destroyed && !stream.readableEnded) stream.destroy();
       const durationMs = Math.round(performance.now() - started);
@@ -277,7 +265,7 @@ export class AmplitudeClient {
     if (status >= 200 && status < 300) {
       const consumed = await exchange.consume(body);
       if (consumed.ok) return { ok: true, value: { status, passed: false, value: consumed.value } };
-      return { ok: false, error: new AmplitudeHttpError(failure, consumed.problem), retryable: true };
+      return { ok: false, error: new AmplitudeHttpError(failure, consumed.problem) };
     }
 
     const text = (await readBody(body, ERROR_BODY_LIMIT)).toString('utf8');
@@ -286,17 +274,17 @@ export class AmplitudeClient {
       return { ok: true, value: { status, passed: true, body: parsed.ok ? parsed.value : null } };
     }
 
-    const envelope = parsed.ok ? errorEnvelope.safeParse(parsed.value) : undefined;
-    const amplitudeMessage = envelope?.success === true ? envelope.data.error.message : text === '' ? undefined : text;
-    const details = envelope?.success === true ? envelope.data.error.metadata?.details : undefined;
+    const rejection = parsed.ok ? readRejection(parsed.value) : {};
+    const isEnvelope = rejection.message !== undefined || rejection.details !== undefined;
+    // Without Amplitude's envelope, the body as sent is the best explanation there is.
+    const amplitudeMessage = isEnvelope ? rejection.message : text === '' ? undefined : text;
     const error = new AmplitudeHttpError({
       ...failure,
       ...(amplitudeMessage === undefined ? {} : { amplitudeMessage: this.quote(amplitudeMessage) }),
-      ...(details === undefined ? {} : { details: this.quote(details) }),
+      ...(rejection.details === undefined ? {} : { details: this.quote(rejection.details) }),
     });
-    const retryable = status === 429 || status >= 500;
     const retryAfter = headers['retry-after'];
     const retryAfterMs = parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now());
-    return { ok: false, error, retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return { ok: false, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
 }

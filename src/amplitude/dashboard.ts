@@ -2,10 +2,11 @@
 // rows. Amplitude formats only; what a row becomes in the tap's output is decided by the streams.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { TapError } from '../errors.js';
+import { isObject } from '../json.js';
+import { AmplitudeBodyError } from './errors.js';
 
 /** A 200 body that is not in the shape the endpoint documents (not retried: it would come back the same). */
-export class DashboardBodyError extends TapError {
+export class DashboardBodyError extends AmplitudeBodyError {
   override name = 'DashboardBodyError';
 }
 
@@ -17,43 +18,7 @@ export interface Parsed<T> {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-// ---------------------------------------------------------------------------------------------
-// Error envelope: {"error": {"http_code", "type", "message", "metadata": {"details"}}}
-
-export interface Rejection {
-  message?: string;
-  details?: string;
-}
-
-const envelope = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    metadata: z.object({ details: z.string().optional() }).nullish(),
-  }),
-});
-
-/** Amplitude's own words from an error body; empty when the body is not the envelope. */
-export function readRejection(body: unknown): Rejection {
-  const parsed = envelope.safeParse(body);
-  if (!parsed.success) return {};
-  const { message, metadata } = parsed.data.error;
-  return { ...(message ? { message } : {}), ...(metadata?.details ? { details: metadata.details } : {}) };
-}
-
-/** "message — details" on one line, or a stand-in when Amplitude said nothing. */
-export function describeRejection(r: Rejection): string {
-  const text = [r.message, r.details].filter((t): t is string => t !== undefined && t !== '').join(' — ');
-  return text === '' ? 'no reason given' : text.replace(/\s+/g, ' ').trim();
-}
-
-/** The 400 a group-by on a property the project does not have produces ("Invalid user property country"). */
-export function rejectsUserProperty(r: Rejection, property: string): boolean {
-  const pattern = new RegExp(`invalid user property ${property}\\b`, 'i');
-  return pattern.test(`${r.message ?? ''} ${r.details ?? ''}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Daily series: {"data": {"xValues": [dates], "series": [[values per date] per group], ...}}

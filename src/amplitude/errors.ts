@@ -1,6 +1,8 @@
-// Errors thrown by the Amplitude client. Every message is one line and is built from safe fields
-// only (endpoint, host, status, Amplitude's own text passed through a redactor): got's errors
-// carry the request options, including the Authorization header, so they are never rethrown.
+// Errors thrown by the Amplitude client, in the tap's one hierarchy (src/errors.ts). Every message
+// is one line built from safe fields only (endpoint, host, status, Amplitude's own text passed
+// through the secret masker): got's errors carry the request options, including the
+// Authorization header, so they are never rethrown.
+import { RunFailure, StreamFailure, TapFailure, type Consequence } from '../errors.js';
 
 const MAX_QUOTED_TEXT = 300;
 
@@ -10,18 +12,8 @@ export function oneLine(text: string, maxLength = MAX_QUOTED_TEXT): string {
   return flat.length > maxLength ? `${flat.slice(0, maxLength)}…` : flat;
 }
 
-// Shorter strings would mangle ordinary words; real Amplitude keys are 32 hex characters.
-const MIN_REDACTED_LENGTH = 6;
-
-/** Returns a function that replaces every occurrence of the given secrets with `***`. */
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const targets = secrets
-    .filter((s) => s.length >= MIN_REDACTED_LENGTH)
-    .sort((a, b) => b.length - a.length); // longest first, so `key:secret` goes before `key`
-  return (text) => targets.reduce((out, secret) => out.split(secret).join('***'), text);
-}
-
-export class AbortError extends Error {
+/** The run was stopped (SIGTERM, closed stdout) while a request was waiting or in flight. */
+export class AbortError extends RunFailure {
   override name = 'AbortError';
   constructor(message = 'Amplitude request aborted') {
     super(message);
@@ -50,8 +42,14 @@ function statusHint(status: number): string {
   return '';
 }
 
-export class AmplitudeHttpError extends Error {
+/**
+ * Amplitude answered with an HTTP status the caller did not expect, or a 2xx it cannot use. What it
+ * does to the run follows the status: a rejected key stops the run, 429, 5xx and unusable 2xx
+ * bodies are retried, anything else fails the stream.
+ */
+export class AmplitudeHttpError extends TapFailure {
   override name = 'AmplitudeHttpError';
+  readonly consequence: Consequence;
   readonly status: number;
   readonly endpoint: string;
   readonly host: string;
@@ -70,6 +68,13 @@ export class AmplitudeHttpError extends Error {
     this.host = failure.host;
     if (failure.amplitudeMessage !== undefined) this.amplitudeMessage = failure.amplitudeMessage;
     if (failure.details !== undefined) this.details = failure.details;
+    const retryable = problem !== undefined || failure.status === 429 || failure.status >= 500;
+    this.consequence = this.credentialsRejected ? 'run' : retryable ? 'retry' : 'stream';
+  }
+
+  /** A 403 whose text says the API key itself was rejected (not a missing add-on or a foreign chart). */
+  get credentialsRejected(): boolean {
+    return this.status === 403 && /invalid api/i.test(`${this.amplitudeMessage ?? ''} ${this.details ?? ''}`);
   }
 }
 
@@ -110,8 +115,17 @@ export interface NetworkFailure {
   cause?: string;
 }
 
-export class AmplitudeNetworkError extends Error {
+// Codes of failures that a later attempt may not hit: timeouts, resets, refusals, DNS hiccups.
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN',
+  'ENETUNREACH', 'EHOSTUNREACH', 'ERR_HTTP_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_READING_RESPONSE_STREAM',
+]);
+
+/** A request that got no complete answer; retried when the code says a later attempt may do better. */
+export class AmplitudeNetworkError extends TapFailure {
   override name = 'AmplitudeNetworkError';
+  readonly consequence: Consequence;
   readonly host: string;
   readonly code?: string;
 
@@ -122,11 +136,17 @@ export class AmplitudeNetworkError extends Error {
     super(oneLine(`${failure.endpoint}: ${what}${why}${advice === undefined ? '' : `; ${advice}`}`, 1000));
     this.host = failure.host;
     if (failure.code !== undefined) this.code = failure.code;
+    this.consequence = failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code) ? 'retry' : 'stream';
   }
 }
 
-export class RetriesExhaustedError extends Error {
+/**
+ * The retry loop gave up. A host that never answered stops the run (every later stream would wait
+ * the same way); any other last error fails only the stream.
+ */
+export class RetriesExhaustedError extends TapFailure {
   override name = 'RetriesExhaustedError';
+  readonly consequence: Consequence;
   readonly endpoint: string;
   readonly attempts: number;
   readonly lastError: Error;
@@ -138,5 +158,11 @@ export class RetriesExhaustedError extends Error {
     this.endpoint = endpoint;
     this.attempts = attempts;
     this.lastError = lastError;
+    this.consequence = lastError instanceof AmplitudeNetworkError ? 'run' : 'stream';
   }
+}
+
+/** A body Amplitude sent that is not in the shape its endpoint documents (not retried: it would come back the same). */
+export class AmplitudeBodyError extends StreamFailure {
+  override name = 'AmplitudeBodyError';
 }

@@ -7,10 +7,12 @@
 // 2^53 such as 9007199254740993, overflowing exponents) and for objects with array-index keys,
 // which V8 reorders; a line holding either is re-emitted instead by copying each selected top-level
 // member's source text verbatim, rewriting only timestamp values.
+import { messageOf } from '../errors.js';
+import { AmplitudeBodyError } from './errors.js';
 import { EXPORT_TIMESTAMP_FIELDS, normalizeTimestamp, toRfc3339Utc } from './timestamps.js';
 
 /** The line is not a JSON object. The caller knows the line number and adds it. */
-export class EventLineError extends Error {
+export class EventLineError extends AmplitudeBodyError {
   override name = 'EventLineError';
 }
 
@@ -39,7 +41,7 @@ export function transformEventLine(line: string, selected?: KeySelection | null)
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    throw new EventLineError(`event line is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new EventLineError(`event line is not valid JSON: ${messageOf(err)}`, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new EventLineError('event line is not a JSON object');

@@ -7,9 +7,11 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { Open, type File as ZipEntry } from 'unzipper';
+import { messageOf } from '../errors.js';
+import { AmplitudeBodyError } from './errors.js';
 
 /** The archive is not a zip, is truncated, or has a corrupt member. Callers retry the download. */
-export class ArchiveError extends Error {
+export class ArchiveError extends AmplitudeBodyError {
   override name = 'ArchiveError';
 }
 
@@ -206,6 +208,3 @@ function memberError(entry: ZipEntry, err: unknown): ArchiveError {
   return new ArchiveError(`zip member ${entry.path} is unreadable: ${messageOf(err)}`, { cause: err });
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

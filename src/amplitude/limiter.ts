@@ -2,6 +2,7 @@
 // concurrent requests per project across all REST endpoints) and a weighted sliding-window cost
 // budget for dashboard queries (1 000 per 5 minutes, 108 000 per hour; amplitude-api.md §4).
 import { setTimeout as delay } from 'node:timers/promises';
+import { BadInput } from '../errors.js';
 import { AbortError } from './errors.js';
 
 /** Time source; injectable so tests can pace without real waiting. `sleep` rejects on abort. */
@@ -80,7 +81,7 @@ export class RequestLimiter {
 
   constructor(opts: LimiterOptions) {
     if (!Number.isInteger(opts.maxConcurrency) || opts.maxConcurrency < 1) {
-      throw new RangeError(`maxConcurrency must be a positive integer, got ${opts.maxConcurrency}`);
+      throw new BadInput([`max_concurrency must be a positive integer, got ${opts.maxConcurrency}`]);
     }
     this.maxConcurrency = opts.maxConcurrency;
     this.budget = opts.costBudget;

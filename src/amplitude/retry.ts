@@ -1,5 +1,6 @@
 // The one retry loop shared by every Amplitude request: exponential backoff with full jitter,
 // Retry-After when the server sends one, a bounded number of tries.
+import type { TapFailure } from '../errors.js';
 import { RetriesExhaustedError } from './errors.js';
 
 export interface BackoffPolicy {
@@ -8,10 +9,10 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-/** What one attempt produced: a value, or a failure the loop may retry. */
+/** What one attempt produced: a value, or a failure, retried when its consequence is 'retry'. */
 export type AttemptResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: Error; retryable: boolean; retryAfterMs?: number };
+  | { ok: false; error: TapFailure; retryAfterMs?: number };
 
 /** Full jitter: uniform in [0, min(maxMs, baseMs · 2^(retry−1))) for the n-th retry (n ≥ 1). */
 export function backoffDelayMs(retry: number, policy: BackoffPolicy, random: () => number = Math.random): number {
@@ -35,7 +36,7 @@ export interface RetryContext {
   /** Names the request in RetriesExhaustedError; must hold no credential. */
   endpoint: string;
   request: string;
-  onRetry?: (info: { attempt: number; error: Error; delayMs: number }) => void;
+  onRetry?: (info: { attempt: number; error: TapFailure; delayMs: number }) => void;
   random?: () => number;
 }
 
@@ -48,7 +49,7 @@ export async function runWithRetries<T>(attempt: (n: number) => Promise<AttemptR
   for (let n = 1; ; n++) {
     const result = await attempt(n);
     if (result.ok) return result.value;
-    if (!result.retryable) throw result.error;
+    if (result.error.consequence !== 'retry') throw result.error;
     if (n >= ctx.policy.maxTries) throw new RetriesExhaustedError(ctx.endpoint, ctx.request, n, result.error);
     const delayMs =
       result.retryAfterMs !== undefined

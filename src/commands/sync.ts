@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { requireSyncSettings, type Config } from '../config.js';
-import { UsageError } from '../errors.js';
+import { BadInput } from '../errors.js';
 import { selectAll, selectFromCatalog, type SelectedStream } from '../singer/catalog.js';
 import type { Logger } from '../singer/log.js';
 import type { Metrics } from '../singer/metrics.js';
@@ -27,7 +27,7 @@ export interface SyncArgs {
 
 export const TEMP_PREFIX = 'tap-amplitude-';
 
-/** Everything a sync needs from the user's files, validated; throws UsageError. */
+/** Everything a sync needs from the user's files, validated; throws BadInput. */
 export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'statePath' | 'log'>): {
   selection: SelectedStream[];
   state: StateValue | undefined;
@@ -37,14 +37,14 @@ export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'sta
   let selection = selectAll(streams);
   if (args.catalogPath) {
     const result = selectFromCatalog(readJsonFile('catalog', args.catalogPath), streams, isChartStreamName);
-    if (result.problems.length > 0) throw new UsageError(result.problems);
+    if (result.problems.length > 0) throw new BadInput(result.problems);
     result.warnings.forEach((w) => args.log.warn(w));
     selection = result.streams;
   }
   let state: StateValue | undefined;
   if (args.statePath) {
     const parsed = parseState(readJsonFile('state', args.statePath));
-    if (parsed.problems.length > 0) throw new UsageError(parsed.problems);
+    if (parsed.problems.length > 0) throw new BadInput(parsed.problems);
     state = parsed.state;
   }
   return { selection, state };

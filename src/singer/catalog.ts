@@ -1,5 +1,6 @@
 // Catalog: what discovery prints, and how an input catalog (Singer, Meltano or legacy) selects
 // streams, fields, replication settings and keys. Knows nothing of Amplitude.
+import { isObject } from '../json.js';
 import type { JsonSchema } from './messages.js';
 
 export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
@@ -100,10 +101,6 @@ function flag(value: unknown): boolean | undefined {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   return undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function metadataMap(raw: unknown, where: string, problems: Problems): Map<string, Record<string, unknown>> {

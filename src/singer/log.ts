@@ -1,5 +1,6 @@
 // Human-readable logs on stderr ("LEVEL message", the singer-python layout), with a level filter
 // and redaction of registered secrets: no credential may reach any output, whatever fails.
+import { SecretMasker } from '../secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'critical';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, critical: 50 };
@@ -19,7 +20,7 @@ export function levelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
 }
 
 export class Logger {
-  private secrets: string[] = [];
+  private readonly masker = new SecretMasker();
 
   constructor(
     public level: LogLevel = levelFromEnv(),
@@ -28,13 +29,11 @@ export class Logger {
 
   /** Values masked in every line from now on (empty and very short values are ignored). */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+    this.masker.add(value);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
-    return out;
+    return this.masker.mask(text);
   }
 
   enabled(level: LogLevel): boolean {

@@ -1,5 +1,6 @@
 // Singer state: {"bookmarks": {"<stream>": {...}}, "currently_syncing": ...}. Unknown keys, at
 // the top level and inside bookmarks, are kept so that state written by other tools survives.
+import { isObject } from '../json.js';
 
 export type Bookmark = Record<string, unknown>;
 
@@ -7,10 +8,6 @@ export interface StateValue {
   bookmarks: Record<string, Bookmark>;
   currently_syncing?: string | null;
   [key: string]: unknown;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Validates the shape of a parsed state file; returns the problems (empty when fine). */

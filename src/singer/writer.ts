@@ -2,6 +2,7 @@
 // backpressure (a slow target slows the tap instead of filling memory) and a final flush that
 // completes before the process exits. A reader that goes away (EPIPE) stops the run quietly.
 import type { Writable } from 'node:stream';
+import { RunFailure } from '../errors.js';
 import type { JsonSchema, SchemaMessage, StateMessage } from './messages.js';
 
 const FLUSH_AT = 64 * 1024;
@@ -10,7 +11,7 @@ const NEWLINE = 0x0a;
 const BROKEN_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 
 /** The output cannot take more: its reader went away (EPIPE), or writing failed (e.g. ENOSPC). */
-export class OutputClosedError extends Error {
+export class OutputClosedError extends RunFailure {
   override name = 'OutputClosedError';
   constructor(readonly code = 'EPIPE') {
     super(BROKEN_PIPE.has(code) ? 'the reader of stdout went away (broken pipe); stopping' : `stdout cannot be written (${code}); stopping`);

@@ -1,7 +1,8 @@
 // Daily active users from the Dashboard API (GET /api/2/users): one record per date with the
 // count per series label under `statistics`, the shape Airbyte's source emits.
-import { activeUsersByDay, describeRejection, readRejection, rejectsUserProperty } from '../amplitude/dashboard.js';
-import { TapError } from '../errors.js';
+import { activeUsersByDay } from '../amplitude/dashboard.js';
+import { describeRejection, readRejection, rejectsUserProperty } from '../amplitude/envelope.js';
+import { StreamFailure } from '../errors.js';
 import { checkDayBookmark, compactDate, daysIn, syncByDay, type DayWindow } from './dashboard-days.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition } from './types.js';
@@ -12,15 +13,15 @@ export const ACTIVE_USERS_WINDOW_DAYS = 31;
 const GROUP_BY_COST_FACTOR = 4;
 
 /** The one-line error for a 400 from /api/2/users (dashboard 400s are never split or retried). */
-export function activeUsersRejection(body: unknown, groupByCountry: boolean, window: DayWindow): TapError {
+export function activeUsersRejection(body: unknown, groupByCountry: boolean, window: DayWindow): StreamFailure {
   const rejection = readRejection(body);
   const said = describeRejection(rejection);
   if (groupByCountry && rejectsUserProperty(rejection, 'country')) {
-    return new TapError(
-      `active_users: Amplitude rejected the grouping by country (HTTP 400: ${said}): this project has no country user property. Set active_users_group_by_country to false.`,
+    return new StreamFailure(
+      `Amplitude rejected the grouping by country (HTTP 400: ${said}): this project has no country user property. Set active_users_group_by_country to false.`,
     );
   }
-  return new TapError(`active_users: Amplitude rejected /api/2/users for ${window.first}..${window.last} (HTTP 400: ${said}).`);
+  return new StreamFailure(`Amplitude rejected /api/2/users for ${window.first}..${window.last} (HTTP 400: ${said}).`);
 }
 
 async function fetchWindow(ctx: StreamContext, window: DayWindow): Promise<Record<string, unknown>[]> {

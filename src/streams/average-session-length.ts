@@ -1,7 +1,8 @@
 // Daily average session length from the Dashboard API (GET /api/2/sessions/average): one record
 // per date with `length` in seconds.
-import { describeRejection, readRejection, sessionLengthByDay } from '../amplitude/dashboard.js';
-import { TapError } from '../errors.js';
+import { sessionLengthByDay } from '../amplitude/dashboard.js';
+import { describeRejection, readRejection } from '../amplitude/envelope.js';
+import { StreamFailure } from '../errors.js';
 import { checkDayBookmark, compactDate, daysIn, syncByDay, type DayWindow } from './dashboard-days.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition } from './types.js';
@@ -18,8 +19,8 @@ async function fetchWindow(ctx: StreamContext, window: DayWindow): Promise<Recor
     passStatuses: [400],
   });
   if (status === 400) {
-    throw new TapError(
-      `average_session_length: Amplitude rejected /api/2/sessions/average for ${window.first}..${window.last} (HTTP 400: ${describeRejection(readRejection(body))}).`,
+    throw new StreamFailure(
+      `Amplitude rejected /api/2/sessions/average for ${window.first}..${window.last} (HTTP 400: ${describeRejection(readRejection(body))}).`,
     );
   }
   const { rows, warnings } = sessionLengthByDay(body);

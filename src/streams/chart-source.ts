@@ -1,19 +1,19 @@
 // Reads one chart's CSV export once per run and shares it between chart_<id> and charts_metadata.
 import { AmplitudeHttpError } from '../amplitude/errors.js';
 import { extractChartCsv, parseChartCsv, type ParsedChart } from '../amplitude/chart-csv.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { isCredentialsRejection } from '../failures.js';
 import type { StreamContext } from './types.js';
 
 function chartFailure(chartId: string, err: unknown): unknown {
   if (!(err instanceof AmplitudeHttpError)) return err;
   if (err.status === 404) {
-    return new TapError(
+    return new StreamFailure(
       `chart ${chartId}: Amplitude has no chart with this ID (404). Check chart_ids: the ID is the part after /chart/ in the chart's URL, and the chart must not have been deleted.`,
     );
   }
   if (err.status === 403 && !isCredentialsRejection(err)) {
-    return new TapError(
+    return new StreamFailure(
       `chart ${chartId}: Amplitude refused access (403). The chart must belong to the project of this api_key (charts are per project), or check secret_key and data_region.`,
     );
   }

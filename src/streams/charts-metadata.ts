@@ -1,7 +1,7 @@
 // One record per configured chart, from the preamble of its CSV export (title, metric, events...).
 // A chart that cannot be read is reported after the others are emitted, unless its own
 // chart_<id> stream already reported it.
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { describeError } from '../failures.js';
 import { chartFailureReported, loadChart } from './chart-source.js';
 import { loadSchema } from './schemas.js';
@@ -23,7 +23,7 @@ export const chartsMetadataStream: StreamDefinition = {
       }
     }
     if (failed.length > 0) {
-      throw new TapError(`${failed.length} chart(s) without metadata: ${failed.join(' ')}`);
+      throw new StreamFailure(`${failed.length} chart(s) without metadata: ${failed.join(' ')}`);
     }
   },
 };

@@ -2,7 +2,7 @@
 // monthly quota). Epoch-second times become RFC 3339.
 import { cohortsFrom } from '../amplitude/dashboard.js';
 import { AmplitudeHttpError } from '../amplitude/errors.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { isCredentialsRejection } from '../failures.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
@@ -11,8 +11,8 @@ import type { StreamDefinition } from './types.js';
 function cohortsFailure(err: unknown): unknown {
   if (!(err instanceof AmplitudeHttpError) || err.status !== 403 || isCredentialsRejection(err)) return err;
   const said = [err.amplitudeMessage, err.details].filter(Boolean).join(' — ');
-  return new TapError(
-    `cohorts: Amplitude refused /api/3/cohorts (HTTP 403${said ? `: ${said}` : ''}). Likely cause: the plan lacks the Behavioral Cohorts add-on (deselect the cohorts stream); otherwise check api_key, secret_key and data_region.`,
+  return new StreamFailure(
+    `Amplitude refused /api/3/cohorts (HTTP 403${said ? `: ${said}` : ''}). Likely cause: the plan lacks the Behavioral Cohorts add-on (deselect the cohorts stream); otherwise check api_key, secret_key and data_region.`,
   );
 }
 

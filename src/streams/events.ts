@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
+import { describeRejection, readRejection } from '../amplitude/envelope.js';
 import { AbortError } from '../amplitude/errors.js';
 import { ArchiveError, assertZipMagic, readExportLineBatches } from '../amplitude/export-archive.js';
 import {
@@ -21,7 +22,7 @@ import {
   type HourWindow,
 } from '../amplitude/export-hours.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition, StreamItem } from './types.js';
 
@@ -48,8 +49,7 @@ function keptKeys(selected: ReadonlySet<string>, declared: readonly string[]): K
 }
 
 function envelopeDetails(body: unknown): string {
-  const e = (body as { error?: { message?: unknown; metadata?: { details?: unknown } } } | null)?.error;
-  return [e?.message, e?.metadata?.details].filter((t) => typeof t === 'string').join(' — ');
+  return describeRejection(readRejection(body), '');
 }
 
 /** The first hour to export and the last exportable one, or null when there is nothing to do yet. */
@@ -78,7 +78,7 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelecti
       if (res.status === 404) {
         const details = envelopeDetails(res.body);
         if (!NO_DATA_DETAIL.test(details)) {
-          throw new TapError(
+          throw new StreamFailure(
             `export ${label(w)}: HTTP 404 without Amplitude's "no data" answer (${details || 'no Amplitude error body'}); check api_url and data_region`,
           );
         }
@@ -89,7 +89,7 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelecti
         const halves = splitWindow(w);
         const why = res.status === 400 ? 'is over 4 GB' : 'timed out (504)';
         if (!halves) {
-          throw new TapError(
+          throw new StreamFailure(
             `export ${label(w)}: even one hour of events ${why} at the Export API (${envelopeDetails(res.body) || `HTTP ${res.status}`}); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
           );
         }
@@ -109,10 +109,10 @@ async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelecti
         }
         break;
       } catch (err) {
-        if (err instanceof EventLineError) throw new TapError(`export ${label(w)}: ${err.message}`);
+        if (err instanceof EventLineError) throw new StreamFailure(`export ${label(w)}: ${err.message}`);
         // The archive is checked whole (central directory, CRCs) before its first line, so nothing was emitted yet.
         if (!(err instanceof ArchiveError) || emitted > 0 || attempt >= ARCHIVE_ATTEMPTS) {
-          if (err instanceof ArchiveError) throw new TapError(`export ${label(w)}: the archive is unreadable after ${attempt} downloads: ${err.message}`);
+          if (err instanceof ArchiveError) throw new StreamFailure(`export ${label(w)}: the archive is unreadable after ${attempt} downloads: ${err.message}`);
           throw err;
         }
         ctx.log.warn(`events: window ${label(w)}: ${err.message}; downloading it again`);

@@ -174,9 +174,9 @@ describe('dashboard streams against the simulator', () => {
     expect(run.code).toBe(1);
     const lines = run.stderr.split('\n');
     expect(lines).toContain(
-      'ERROR stream active_users failed: active_users: Amplitude rejected the grouping by country (HTTP 400: Invalid chart definition — Invalid user property country): this project has no country user property. Set active_users_group_by_country to false.',
+      'ERROR stream active_users failed: Amplitude rejected the grouping by country (HTTP 400: Invalid chart definition — Invalid user property country): this project has no country user property. Set active_users_group_by_country to false.',
     );
-    expect(lines.some((l) => l.startsWith('ERROR stream cohorts failed: cohorts: Amplitude refused /api/3/cohorts (HTTP 403') && l.includes('Behavioral Cohorts add-on'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('ERROR stream cohorts failed: Amplitude refused /api/3/cohorts (HTTP 403') && l.includes('Behavioral Cohorts add-on'))).toBe(true);
     expect(usersRequests(sim)).toHaveLength(1);
     expect(run.records('active_users')).toEqual([]);
     expect(run.records('cohorts')).toEqual([]);

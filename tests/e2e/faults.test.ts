@@ -353,7 +353,7 @@ describe('faults that do not go away: the expected one-line error, the other str
   faultRun('missing and forbidden charts', [], { config: { chart_ids: ['missing1', 'forbidden1', CHART] }, env: info });
 
   const failureLine = (host: string, stream: string, endpoint: string, request: string, last: string): string =>
-    `ERROR stream ${stream} failed: ${endpoint}: gave up on GET ${request} after 8 tries; last error: ${host} answered HTTP ${last}`;
+    `ERROR stream ${stream} failed: ${endpoint === stream ? '' : `${endpoint}: `}gave up on GET ${request} after 8 tries; last error: ${host} answered HTTP ${last}`;
 
   it('gives up after 8 tries with one line naming the request and the last answer; the streams that work deliver the truth', () => {
     const { sim, run } = outcome('exhausted: export, cohorts, chart');

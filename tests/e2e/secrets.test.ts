@@ -196,7 +196,7 @@ describe('credentials never reach stdout or stderr', () => {
       expect(stderrLines(run('wrong secret (403), --test', level))).toContainEqual(expect.stringMatching(/^CRITICAL events list: .* HTTP 403: .*Likely causes: wrong api_key, wrong secret_key/));
       expect(run('unreachable host', level).stderr).toMatch(/^CRITICAL export: gave up on GET \/api\/2\/export\?.* after 8 tries; last error: connection to 127\.0\.0\.1:\d+ refused/m);
       expect(run('unknown host', level).stderr).toMatch(/^CRITICAL export: gave up on .*; last error: DNS lookup of amplitude-host\.invalid failed/m);
-      expect(run('retries exhausted', level).stderr).toMatch(/^ERROR stream cohorts failed: cohorts: gave up on GET \/api\/3\/cohorts after 8 tries; last error: .*HTTP 503/m);
+      expect(run('retries exhausted', level).stderr).toMatch(/^ERROR stream cohorts failed: gave up on GET \/api\/3\/cohorts after 8 tries; last error: .*HTTP 503/m);
       const echoed = run('credentials echoed by the server', level);
       expect(echoed.code).toBe(1);
       for (const stream of ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', `chart_${CHART}`]) {

@@ -14,21 +14,21 @@ import {
   settingsJsonSchema,
   validateConfig,
 } from '../../src/config.js';
-import { UsageError } from '../../src/errors.js';
+import { BadInput } from '../../src/errors.js';
 import { tempDir, writeJson } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The problem lines of the UsageError `fn` throws (fails the test when it does not throw one). */
+/** The problem lines of the BadInput `fn` throws (fails the test when it does not throw one). */
 function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (err) {
-    if (err instanceof UsageError) return err.problems;
+    if (err instanceof BadInput) return err.problems;
     throw err;
   }
-  throw new Error('expected a UsageError');
+  throw new Error('expected a BadInput');
 }
 
 const DATE_HELP = 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z';

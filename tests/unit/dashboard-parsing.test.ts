@@ -11,7 +11,7 @@ import {
   sessionLengthByDay,
 } from '../../src/amplitude/dashboard.js';
 import { activeUsersRejection } from '../../src/streams/active-users.js';
-import { TapError } from '../../src/errors.js';
+import { StreamFailure } from '../../src/errors.js';
 import { fixture } from '../helpers/paths.js';
 import { schemaErrors } from '../helpers/schema-validator.js';
 
@@ -110,19 +110,19 @@ describe('active users (/api/2/users)', () => {
 
   it('users-400-invalid-country.json: one line naming the setting to turn off', () => {
     const err = activeUsersRejection(body('users-400-invalid-country.json'), true, window);
-    expect(err).toBeInstanceOf(TapError);
+    expect(err).toBeInstanceOf(StreamFailure);
     expect(err.message).toBe(
-      'active_users: Amplitude rejected the grouping by country (HTTP 400: Invalid chart definition — Invalid user property country): this project has no country user property. Set active_users_group_by_country to false.',
+      'Amplitude rejected the grouping by country (HTTP 400: Invalid chart definition — Invalid user property country): this project has no country user property. Set active_users_group_by_country to false.',
     );
   });
 
   it('any other 400 quotes Amplitude and the window', () => {
     const other = { error: { http_code: 400, type: 'invalid', message: 'Invalid request', metadata: { details: 'end before start' } } };
     expect(activeUsersRejection(other, false, window).message).toBe(
-      'active_users: Amplitude rejected /api/2/users for 2026-09-01..2026-09-30 (HTTP 400: Invalid request — end before start).',
+      'Amplitude rejected /api/2/users for 2026-09-01..2026-09-30 (HTTP 400: Invalid request — end before start).',
     );
     expect(activeUsersRejection('not an envelope', true, window).message).toBe(
-      'active_users: Amplitude rejected /api/2/users for 2026-09-01..2026-09-30 (HTTP 400: no reason given).',
+      'Amplitude rejected /api/2/users for 2026-09-01..2026-09-30 (HTTP 400: no reason given).',
     );
   });
 });

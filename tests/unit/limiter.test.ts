@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AbortError } from '../../src/amplitude/errors.js';
+import { BadInput } from '../../src/errors.js';
 import { RequestLimiter, type Clock } from '../../src/amplitude/limiter.js';
 
 const MIN = 60 * 1000;
@@ -88,7 +89,7 @@ describe('RequestLimiter concurrency', () => {
   });
 
   it('rejects with maxConcurrency below 1', () => {
-    expect(() => new RequestLimiter({ maxConcurrency: 0, costBudget: null })).toThrow(RangeError);
+    expect(() => new RequestLimiter({ maxConcurrency: 0, costBudget: null })).toThrow(BadInput);
   });
 
   it('rejects queued and new requests with an AbortError on abort', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import type { AmplitudeClient } from '../../src/amplitude/client.js';
 import { validateConfig } from '../../src/config.js';
-import { TapError, UsageError } from '../../src/errors.js';
+import { StreamFailure, BadInput } from '../../src/errors.js';
 import type { SelectedStream } from '../../src/singer/catalog.js';
 import { Logger } from '../../src/singer/log.js';
 import { Metrics } from '../../src/singer/metrics.js';
@@ -157,7 +157,7 @@ describe('failures', () => {
   it('reports a failing stream, runs the next one and still ends on a STATE', async () => {
     const beta = betaStream(async function* () {
       yield { record: { id: 1 } };
-      throw new TapError('the chart is gone');
+      throw new StreamFailure('the chart is gone');
     });
     const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }]);
     const { result, error, messages, logs } = await run([alpha, beta], [betaSel, alphaSel(['id', 'updated_at'])]);
@@ -191,8 +191,8 @@ describe('failures', () => {
     const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }]);
     alpha.checkBookmark = (b) => (typeof b.updated_at === 'string' ? undefined : 'updated_at must be a date-time string');
     const { error, raw } = await run([alpha], [alphaSel(['id', 'updated_at'])], { bookmarks: { alpha: { updated_at: 5 } } });
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).problems).toEqual(['state: bookmarks["alpha"]: updated_at must be a date-time string']);
+    expect(error).toBeInstanceOf(BadInput);
+    expect((error as BadInput).problems).toEqual(['state: bookmarks["alpha"]: updated_at must be a date-time string']);
     expect(raw).toBe('');
   });
 });

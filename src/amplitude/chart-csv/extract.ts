@@ -1,8 +1,10 @@
 // The `/csv` response body → CSV text (amplitude-api.md §11.2 step 1).
 import Papa from 'papaparse';
+import { isObject } from '../../json.js';
+import { AmplitudeBodyError } from '../errors.js';
 
 /** The chart response is not one of the shapes the parser reads. */
-export class ChartFormatError extends Error {
+export class ChartFormatError extends AmplitudeBodyError {
   override name = 'ChartFormatError';
 }
 
@@ -62,10 +64,6 @@ function parseJson(text: string): unknown {
   } catch {
     throw new ChartFormatError(`chart response is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

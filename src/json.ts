@@ -1,0 +1,6 @@
+// Narrowing of parsed JSON, shared by every layer.
+
+/** A JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
