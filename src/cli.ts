@@ -6,8 +6,8 @@ import { hideBin } from 'yargs/helpers';
 import { aboutInfo, aboutMarkdown, aboutText } from './commands/about.js';
 import { discoverCatalogText } from './commands/discover.js';
 import { loadConfig } from './config.js';
-import { BadInput, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, RunFailure } from './errors.js';
-import { debugDetail, describeError } from './failures.js';
+import { BadInput, EXIT_OK, EXIT_RUNTIME, RunFailure } from './errors.js';
+import { debugDetail, describeError, exitCodeOf } from './failures.js';
 import { Logger } from './singer/log.js';
 import { Metrics } from './singer/metrics.js';
 import { OutputClosedError, SingerWriter } from './singer/writer.js';
@@ -140,14 +140,12 @@ async function run(): Promise<void> {
     if (err instanceof OutputClosedError) outputClosed ??= err;
     if (signalExit !== undefined) code = signalExit;
     else if (outputClosed) code = EXIT_RUNTIME; // told below
-    else if (err instanceof BadInput) {
-      err.problems.forEach((p) => log.critical(p));
-      code = EXIT_USAGE;
-    } else {
-      log.critical(describeError(err));
+    else {
+      if (err instanceof BadInput) err.problems.forEach((p) => log.critical(p));
+      else log.critical(describeError(err));
       const stack = debugDetail(err);
       if (stack) log.debug(stack);
-      code = EXIT_RUNTIME;
+      code = exitCodeOf(err);
     }
   }
   // Output that never reached its reader is a failed run, even when main() got to its end (a cut catalog).

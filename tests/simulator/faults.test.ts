@@ -127,6 +127,21 @@ describe('transport faults', () => {
     const next = await fetchRaw(sim, EXPORT);
     expect([next.headers?.['content-type'], next.body.subarray(0, 2).toString()]).toEqual(['application/zip', 'PK']);
   });
+
+  it('body: a 200 with the given JSON instead of the real body, only for the requests named', async () => {
+    const chart = '/api/3/chart/gl9dulhv/csv';
+    const n = sim.requests.filter((r) => r.path === chart).length + 1;
+    sim.faults.add({ path: chart, requests: [n], kind: 'body', body: { note: 'no data here' } });
+    const odd = await fetchRaw(sim, chart);
+    expect([odd.status, odd.body.toString()]).toEqual([200, '{"note":"no data here"}']);
+    expect(sim.requests.at(-1)).toMatchObject({ status: 200, fault: 'body' });
+    const next = await fetchRaw(sim, chart);
+    expect(Object.keys(JSON.parse(next.body.toString()) as object)).toEqual(['data']);
+  });
+
+  it("refuses a 'body' fault without a body", () => {
+    expect(() => sim.faults.add({ path: '/api/3/cohorts', kind: 'body' })).toThrow("a 'body' fault needs a body");
+  });
 });
 
 describe('concurrency and the request log', () => {

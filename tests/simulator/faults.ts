@@ -1,13 +1,13 @@
 // Injected failures: which request gets one (FaultSet) and how a reply is written with it (writeReply).
 import type { ServerResponse } from 'node:http';
-import { errorReply, type Reply } from './replies.js';
+import { errorReply, json, type Reply } from './replies.js';
 
 export interface FaultRule {
   /** Matched against the URL pathname (a string must match exactly). */
   path: string | RegExp;
   /** 1-based request numbers, counted per pathname over the simulator's life; omitted = every request. */
   requests?: number[];
-  kind: 'status' | 'reset' | 'stall' | 'slow' | 'html';
+  kind: 'status' | 'reset' | 'stall' | 'slow' | 'html' | 'body';
   /** For 'status': 429, 500, 502, 503, 504, 400, 403... */
   status?: number;
   /** Adds Retry-After to a 'status' answer. */
@@ -16,6 +16,8 @@ export interface FaultRule {
   afterBytes?: number;
   /** 'slow': the real body, throttled to this rate. */
   bytesPerSecond?: number;
+  /** 'body': answered with 200 and this value as its JSON body (a shape the endpoint does not document). */
+  body?: unknown;
 }
 
 export class FaultSet {
@@ -26,6 +28,7 @@ export class FaultSet {
     if (rule.kind === 'slow' && !(rule.bytesPerSecond !== undefined && rule.bytesPerSecond > 0)) {
       throw new Error("a 'slow' fault needs bytesPerSecond > 0");
     }
+    if (rule.kind === 'body' && rule.body === undefined) throw new Error("a 'body' fault needs a body");
     this.rules.push(rule);
   }
 
@@ -68,9 +71,14 @@ export function htmlFaultReply(): Reply {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) }, body };
 }
 
+/** The answer of a 'body' fault: 200 with the rule's JSON body. */
+export function bodyFaultReply(rule: FaultRule): Reply {
+  return json(200, rule.body);
+}
+
 /**
- * Writes the reply, altered by a transport fault ('reset', 'stall', 'slow'; 'status' and 'html'
- * faults are replies of their own). Resolves when the simulator is done with the response (for a
+ * Writes the reply, altered by a transport fault ('reset', 'stall', 'slow'; 'status', 'html' and
+ * 'body' faults are replies of their own). Resolves when the simulator is done with the response (for a
  * stall: right after going silent).
  */
 export async function writeReply(res: ServerResponse, reply: Reply, fault?: FaultRule): Promise<void> {

@@ -10,7 +10,7 @@ import { CostBudget } from './cost-budget.js';
 import { handleSessionsAverage, handleUsers } from './dashboard.js';
 import { eventsList } from './events-list.js';
 import { Exporter } from './export.js';
-import { FaultSet, htmlFaultReply, statusFaultReply, writeReply, type FaultRule } from './faults.js';
+import { bodyFaultReply, FaultSet, htmlFaultReply, statusFaultReply, writeReply, type FaultRule } from './faults.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { badRequest, errorReply, json, notFound, type Reply } from './replies.js';
 import { createTruth, type GroundTruth } from './truth.js';
@@ -141,6 +141,7 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
       if (fault) entry.fault = fault.kind;
       if (fault?.kind === 'status') reply = statusFaultReply(fault);
       else if (fault?.kind === 'html') reply = htmlFaultReply();
+      else if (fault?.kind === 'body') reply = bodyFaultReply(fault);
       else {
         try {
           reply = await route(req, url);
@@ -151,7 +152,8 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
       }
     }
     entry.status = reply.status;
-    await writeReply(res, reply, fault?.kind === 'status' || fault?.kind === 'html' ? undefined : fault);
+    const transportFault = fault?.kind === 'reset' || fault?.kind === 'stall' || fault?.kind === 'slow';
+    await writeReply(res, reply, transportFault ? fault : undefined);
   }
 
   const server = http.createServer((req, res) => {
