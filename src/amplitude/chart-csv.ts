@@ -79,7 +79,7 @@ export function parseChartCsv(csvText: string): ParsedChart {
 
 function linesAsRows(lines: readonly Line[], tableIndex: number, reason: string): RawRow[] {
   return lines.map((line) => ({
-    row: { number: line.row, cells: [line.text], text: [true], nonEmpty: 1 },
+    row: { number: line.row, cells: [...line.cells], text: [], nonEmpty: line.cells.length },
     tableIndex,
     reason,
   }));

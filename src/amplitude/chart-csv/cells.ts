@@ -17,7 +17,7 @@ export interface CleanRow {
   readonly number: number;
   /** Cell texts: one leading TAB dropped, trimmed, no TAB left. */
   readonly cells: string[];
-  /** Which cells were text cells (carried the leading TAB): tells label cells from value cells. */
+  /** Which cells carried the leading TAB: only a hint (exports may come without it). */
   readonly text: boolean[];
   /** How many cells are non-empty after cleaning. */
   readonly nonEmpty: number;
@@ -91,4 +91,24 @@ function decimal(s: string): number | null {
 function isRadixLetter(code: number): boolean {
   const lower = code | 32;
   return lower === LOWER_X || lower === LOWER_O || lower === LOWER_B;
+}
+
+/** Cells that stand for "no number" in a value column: neither a label nor a value. */
+const PLACEHOLDERS = new Set(['-', '–', '—', 'NaN', 'Infinity', '+Infinity', '-Infinity', '∞', '-∞']);
+
+/**
+ * Whether a cleaned, non-empty cell reads as text (a label) by its content: not a number and not
+ * a placeholder. A cell that carried the TAB is text too (the hint), so a numeric label such as a
+ * version `2` stays a label when the export has its TABs.
+ */
+export function isTextCell(row: CleanRow, c: number): boolean {
+  const s = row.cells[c] ?? '';
+  if (s === '') return false;
+  if (row.text[c]) return true;
+  return parseValue(s) === null && !PLACEHOLDERS.has(s);
+}
+
+/** A cell a data row can hold in a value column: a number, a placeholder or nothing. */
+export function isValueLike(s: string): boolean {
+  return s === '' || PLACEHOLDERS.has(s) || parseValue(s) !== null;
 }

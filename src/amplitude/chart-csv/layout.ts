@@ -1,10 +1,14 @@
 // Splits the cleaned CSV records into preamble blocks, tables and unrecognised rows
-// (docs/chart-layouts.md, "Blocks" and "Unrecognised").
-import { type CleanRow, parseValue } from './cells.js';
+// (docs/chart-layouts.md, "Blocks" and "Unrecognised"). Every decision reads the cells' content;
+// the TAB marker only breaks ties (cells.ts), so an export without TABs splits the same way.
+import { type CleanRow, isTextCell, isValueLike } from './cells.js';
 
-/** A one-cell row of the preamble (title, description, metric, event, filters). */
+/** A preamble row (title, description, metric, view, event, filters), with all its cells. */
 export interface Line {
+  /** The non-empty cells joined: `A` alone, or `A (B, C)` for a line of several cells. */
   readonly text: string;
+  /** The cleaned cells as exported (empty ones included), for raw records. */
+  readonly cells: readonly string[];
   readonly row: number;
 }
 
@@ -47,47 +51,66 @@ export function splitLayout(rows: readonly CleanRow[]): Layout {
   };
   const tableIndex = (): number => Math.max(tables.length - 1, 0);
 
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     if (table !== null) {
       if (row.nonEmpty === 0) {
         table = null;
-        continue;
+        return;
       }
       if (row.cells.length >= 2) {
-        if (hasCellBeyond(row, table.width)) {
-          raw.push({ row, tableIndex: tableIndex(), reason: REASON_LONGER });
-        } else {
-          table.rows.push(row);
-        }
-        continue;
+        if (hasCellBeyond(row, table.width)) raw.push({ row, tableIndex: tableIndex(), reason: REASON_LONGER });
+        else table.rows.push(row);
+        return;
       }
       // A one-cell row ends the table without a blank row: it starts the next preamble.
       table = null;
     }
     if (row.nonEmpty === 0) {
       closeBlock();
-    } else if (row.nonEmpty === 1 && row.cells[0] !== '') {
-      block.push({ text: row.cells[0]!, row: row.number });
-    } else if (isHeader(row)) {
+    } else if (isHeader(row, rows[i + 1])) {
       closeBlock();
       table = { blocks, header: row, width: lastNonEmpty(row) + 1, rows: [] };
       tables.push(table);
       blocks = [];
-    } else {
+    } else if (row.nonEmpty >= 2 && hasValueBeyondFirst(row)) {
       raw.push({ row, tableIndex: tableIndex(), reason: REASON_NO_HEADER });
+    } else {
+      block.push(lineOf(row));
     }
-  }
+  });
   closeBlock();
   return { tables, trailing: blocks, raw };
 }
 
-/** A header has two or more non-empty cells and none of them is a bare number (a value cell). */
-function isHeader(row: CleanRow): boolean {
-  if (row.nonEmpty < 2) return false;
-  for (let i = 0; i < row.cells.length; i++) {
-    if (!row.text[i] && parseValue(row.cells[i]!) !== null) return false;
+/**
+ * A header names two or more columns, none of them by a number, and the next row is a data row.
+ * A row of text cells followed by a blank row or a one-cell line (a funnel's view line, e.g.
+ * `Conversion Over Time`,`Overall`) is a preamble line instead.
+ */
+function isHeader(row: CleanRow, next: CleanRow | undefined): boolean {
+  if (row.nonEmpty < 2 || next === undefined || !isDataRow(next)) return false;
+  for (let c = 1; c < row.cells.length; c++) {
+    if (row.cells[c] !== '' && !isTextCell(row, c)) return false;
   }
   return true;
+}
+
+/** Two or more cells, something in them, and a cell after the first that can be a value. */
+function isDataRow(row: CleanRow): boolean {
+  return row.cells.length >= 2 && row.nonEmpty >= 1 && hasValueBeyondFirst(row);
+}
+
+function hasValueBeyondFirst(row: CleanRow): boolean {
+  for (let c = 1; c < row.cells.length; c++) {
+    if (isValueLike(row.cells[c]!)) return true;
+  }
+  return false;
+}
+
+function lineOf(row: CleanRow): Line {
+  const [first, ...rest] = row.cells.filter((cell) => cell !== '');
+  const text = rest.length > 0 ? `${first} (${rest.join(', ')})` : first!;
+  return { text, cells: row.cells, row: row.number };
 }
 
 function lastNonEmpty(row: CleanRow): number {

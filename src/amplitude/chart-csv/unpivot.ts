@@ -1,10 +1,11 @@
 // One table → one record per value cell (docs/chart-layouts.md, "Layouts" and "Rows of a chart
 // stream"): label columns, forward-fill, ` #n` suffixes for repeated keys.
-import { type CleanRow, parseValue } from './cells.js';
+import { type CleanRow, isTextCell, parseValue } from './cells.js';
 import type { TableRows } from './layout.js';
 import type { ChartCell } from './types.js';
 
 const LEVEL_SEPARATOR = ' / ';
+const DATE_HEADER = /^\d{4}-\d{2}-\d{2}/;
 
 export interface TableShape {
   readonly dimensionName: string;
@@ -21,7 +22,7 @@ export function unpivotTable(
 ): TableShape {
   const header = table.header.cells;
   const width = table.width;
-  const labelCount = countLabelColumns(table.rows, width);
+  const labelCount = countLabelColumns(header, table.rows, width);
   const dimensionName = header.slice(0, labelCount).join(LEVEL_SEPARATOR);
   const segments = new Unique((name, renamed) =>
     warnings.push(`table ${tableIndex}: column "${name}" repeats in the header; renamed to "${renamed}"`),
@@ -56,15 +57,18 @@ export function unpivotTable(
 
 /**
  * Column 0 is always a label; each next column is one too while every data row has a text cell
- * or an empty cell there (and at least one text cell). The last column is always a value column.
+ * (by content, cells.ts) or an empty cell there, with at least one text cell. A column headed by
+ * a date, and the last column, are always value columns. The TAB does not decide this, so a body
+ * without TABs gives the same columns.
  */
-function countLabelColumns(rows: readonly CleanRow[], width: number): number {
+function countLabelColumns(header: readonly string[], rows: readonly CleanRow[], width: number): number {
   let count = 1;
   for (let c = 1; c < width - 1; c++) {
+    if (DATE_HEADER.test(header[c] ?? '')) return count;
     let sawText = false;
     for (const row of rows) {
       if ((row.cells[c] ?? '') === '') continue;
-      if (!row.text[c]) return count;
+      if (!isTextCell(row, c)) return count;
       sawText = true;
     }
     if (!sawText) return count;
