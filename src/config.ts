@@ -3,12 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { chartIdFrom, euChartUrlHost, isUnsavedChartUrl } from './chart-refs.js';
 import { messageOf, BadInput } from './errors.js';
 import { TAP_VERSION } from './version.js';
 
+export { chartIdFrom } from './chart-refs.js';
+
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const CHART_ID_RE = /^[a-z0-9]+$/;
 
 /** `YYYY-MM-DD` or RFC 3339 (a date-time without a zone is read as UTC) → a UTC DateTime, or null. */
 export function parseDateSetting(value: string): DateTime | null {
@@ -16,22 +18,6 @@ export function parseDateSetting(value: string): DateTime | null {
   if (!DATE_RE.test(v) && !DATETIME_RE.test(v)) return null;
   const dt = DateTime.fromISO(v.replace(' ', 'T'), { zone: 'utc', setZone: true });
   return dt.isValid ? dt.toUTC() : null;
-}
-
-/** A chart ID, or a chart URL whose path has `/chart/<id>`: the ID, or null when there is none. */
-export function chartIdFrom(value: string): string | null {
-  const v = value.trim();
-  if (CHART_ID_RE.test(v)) return v;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return null;
-  }
-  const parts = url.pathname.split('/').filter(Boolean);
-  const i = parts.lastIndexOf('chart');
-  const id = i >= 0 ? parts[i + 1] : undefined;
-  return id !== undefined && CHART_ID_RE.test(id) ? id : null;
 }
 
 const intIn = (min: number, max: number, def: number, description: string) =>
@@ -74,9 +60,15 @@ export const configSchema = z
       .describe('Overrides the region host (for a proxy or a simulator); API paths such as /api/2/export are appended.'),
     chart_ids: z
       .array(
-        z.string({ error: 'each entry must be a string' }).refine((v) => chartIdFrom(v) !== null, {
-          error: 'each entry must be a chart ID (lowercase letters and digits) or a chart URL such as https://app.amplitude.com/analytics/acme/chart/abc123xy',
-        }),
+        z
+          .string({ error: 'each entry must be a string' })
+          .refine((v) => !isUnsavedChartUrl(v), {
+            error: 'is the URL of an unsaved chart (/chart/new/...): save the chart in Amplitude first, then copy its URL or the ID after /chart/',
+            abort: true,
+          })
+          .refine((v) => chartIdFrom(v) !== null, {
+            error: 'each entry must be a chart ID (lowercase letters and digits) or a chart URL such as https://app.amplitude.com/analytics/acme/chart/abc123xy',
+          }),
         { error: 'must be a list of chart IDs or chart URLs' },
       )
       .default([])
@@ -160,11 +152,16 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
     throw new BadInput([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
   }
   const ids: string[] = [];
-  for (const ref of parsed.chart_ids) {
+  parsed.chart_ids.forEach((ref, i) => {
+    // The region decides the host only when api_url is not set.
+    const euHost = parsed.data_region === 'standard' && parsed.api_url === undefined ? euChartUrlHost(ref) : null;
+    if (euHost !== null) {
+      warnings.push(`config: chart_ids[${i}]: the chart URL is on Amplitude's EU host (${euHost}) but data_region is "standard"; set data_region to "eu", or Amplitude will refuse the keys (403)`);
+    }
     const id = chartIdFrom(ref) as string;
     if (ids.includes(id)) warnings.push(`config: chart_ids lists chart ${id} twice; it is extracted once`);
     else ids.push(id);
-  }
+  });
   return { config: { ...parsed, start_date: start, end_date: end, chart_ids: ids }, warnings };
 }
 
