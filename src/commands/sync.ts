@@ -10,7 +10,7 @@ import type { Logger } from '../singer/log.js';
 import type { Metrics } from '../singer/metrics.js';
 import { parseState, type StateValue } from '../singer/state.js';
 import type { SingerWriter } from '../singer/writer.js';
-import { isChartStreamName, streamsFor } from '../streams/registry.js';
+import { chartsMissingFromCatalog, isChartStreamName, streamsFor } from '../streams/registry.js';
 import { runSync } from '../sync.js';
 import { clientFor } from './client.js';
 import { readJsonFile } from './inputs.js';
@@ -36,9 +36,10 @@ export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'sta
   const streams = streamsFor(args.config);
   let selection = selectAll(streams);
   if (args.catalogPath) {
-    const result = selectFromCatalog(readJsonFile('catalog', args.catalogPath), streams, isChartStreamName);
+    const catalog = readJsonFile('catalog', args.catalogPath);
+    const result = selectFromCatalog(catalog, streams, isChartStreamName);
     if (result.problems.length > 0) throw new BadInput(result.problems);
-    result.warnings.forEach((w) => args.log.warn(w));
+    [...result.warnings, ...chartsMissingFromCatalog(catalog, args.config)].forEach((w) => args.log.warn(w));
     selection = result.streams;
   }
   let state: StateValue | undefined;

@@ -29,3 +29,21 @@ export function streamsFor(config: Pick<Config, 'chart_ids'>): StreamDefinition[
 export function isChartStreamName(name: string): boolean {
   return name.startsWith(CHART_STREAM_PREFIX) || name === chartsMetadataStream.name;
 }
+
+/**
+ * One warning per chart of chart_ids that the input catalog does not list at all (the catalog was
+ * made before the chart was added): such a chart is not synced until --discover lists it.
+ */
+export function chartsMissingFromCatalog(catalog: unknown, config: Pick<Config, 'chart_ids'>): string[] {
+  const entries = (catalog as { streams?: unknown } | null)?.streams;
+  if (!Array.isArray(entries)) return [];
+  const names = new Set(
+    entries.map((s: unknown) => {
+      const e = (s ?? {}) as { tap_stream_id?: unknown; stream?: unknown };
+      return typeof e.tap_stream_id === 'string' ? e.tap_stream_id : e.stream;
+    }),
+  );
+  return config.chart_ids
+    .filter((id) => !names.has(CHART_STREAM_PREFIX + id))
+    .map((id) => `chart_ids lists chart ${id}, but the catalog has no stream "${CHART_STREAM_PREFIX}${id}", so it is not synced; run --discover again and select it`);
+}

@@ -65,7 +65,9 @@ export function splitLayout(rows: readonly CleanRow[]): Layout {
       // A one-cell row ends the table without a blank row: it starts the next preamble.
       table = null;
     }
-    if (row.nonEmpty === 0) {
+    if (isEmptyLine(row)) {
+      block.push({ text: '', cells: [''], row: row.number });
+    } else if (row.nonEmpty === 0) {
       closeBlock();
     } else if (isHeader(row, rows[i + 1])) {
       closeBlock();
@@ -80,6 +82,14 @@ export function splitLayout(rows: readonly CleanRow[]): Layout {
   });
   closeBlock();
   return { tables, trailing: blocks, raw };
+}
+
+/**
+ * A line that is a TAB alone (an empty metric line, as in a real weekly export) keeps its place in
+ * its block. Without the TAB it is a blank row: the metric is null either way.
+ */
+function isEmptyLine(row: CleanRow): boolean {
+  return row.cells.length === 1 && row.cells[0] === '' && row.text[0] === true;
 }
 
 /**

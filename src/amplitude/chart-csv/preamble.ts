@@ -35,12 +35,18 @@ export function readPreamble(blocks: readonly Line[][], first: boolean): Preambl
   const metricBlock = first ? kept[1] : kept[0];
   const [title, ...description] = (titleBlock ?? []).map((line) => line.text);
   const [metric, ...events] = (metricBlock ?? []).map((line) => line.text);
+  // An empty line (a TAB alone) holds its place but has no text.
   return {
-    title: title ?? null,
-    description: description.length > 0 ? description.join('\n') : null,
-    metric: metric ?? null,
-    events,
+    title: title || null,
+    description: nonEmpty(description)?.join('\n') ?? null,
+    metric: metric || null,
+    events: events.filter((e) => e !== ''),
     filters,
-    unrecognised: kept.slice(first ? 2 : 1).flat(),
+    unrecognised: kept.slice(first ? 2 : 1).flat().filter((line) => line.text !== ''),
   };
+}
+
+function nonEmpty(lines: string[]): string[] | null {
+  const kept = lines.filter((l) => l !== '');
+  return kept.length > 0 ? kept : null;
 }
