@@ -1,7 +1,8 @@
 // Saved charts for GET /api/3/chart/{id}/csv. `gl9dulhv` is the real recorded chart; any other id
 // gets a deterministic chart whose layout follows its prefix (docs/chart-layouts.md), dated up to
-// the day of dataEnd.
+// the day of dataEnd. An id ending in `plain` gets the same chart exported without any TAB.
 import { renderChartCsv, type ChartContent, type ChartTable } from './chart-csv.js';
+import { WILD_LAYOUTS, buildWild } from './chart-layouts-wild.js';
 import type { ResolvedOptions } from './options.js';
 import { Rng, hash } from './random.js';
 import { DAY_MS, isoDate } from './time-format.js';
@@ -24,7 +25,11 @@ export const CHART_LAYOUTS: Readonly<Record<string, string>> = {
   mt: 'multi-table',
   em: 'empty-cells',
   fl: 'filters',
+  ...WILD_LAYOUTS,
 };
+
+/** Ids with this suffix are exported without TABs (Amplitude's per-user export setting). */
+export const PLAIN_SUFFIX = 'plain';
 
 export class ChartUnavailable extends Error {
   constructor(
@@ -57,10 +62,16 @@ export function sampleChart(): ChartContent {
 export function chartModel(o: ResolvedOptions, id: string): ChartModel {
   if (id.startsWith('missing')) throw new ChartUnavailable(404, id);
   if (id.startsWith('forbidden')) throw new ChartUnavailable(403, id);
+  // `<id>plain` is chart <id> exported without TABs: same content, same numbers.
+  const plain = id.endsWith(PLAIN_SUFFIX) && id.length > PLAIN_SUFFIX.length;
+  const base = plain ? id.slice(0, -PLAIN_SUFFIX.length) : id;
   const keys = Object.keys(CHART_LAYOUTS);
-  const prefix = keys.find((k) => id.startsWith(k)) ?? (keys[hash(id) % keys.length] as string);
-  const layout = id === 'gl9dulhv' ? 'daily-time-series' : (CHART_LAYOUTS[prefix] as string);
-  const content = id === 'gl9dulhv' ? sampleChart() : build(prefix, new Rng(hash(o.seed, 'chart', id)), Math.floor((o.dataEndMs - 1) / DAY_MS));
+  const prefix = keys.find((k) => base.startsWith(k)) ?? (keys[hash(base) % keys.length] as string);
+  const layout = base === 'gl9dulhv' ? 'daily-time-series' : (CHART_LAYOUTS[prefix] as string);
+  const r = new Rng(hash(o.seed, 'chart', base));
+  const lastDay = Math.floor((o.dataEndMs - 1) / DAY_MS);
+  const built = base === 'gl9dulhv' ? sampleChart() : prefix in WILD_LAYOUTS ? buildWild(prefix, r, lastDay) : build(prefix, r, lastDay);
+  const content: ChartContent = { ...built, tabs: !plain };
   return { id, layout, ...content, csv: renderChartCsv(content) };
 }
 
