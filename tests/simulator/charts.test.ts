@@ -4,7 +4,7 @@ import got from 'got';
 import Papa from 'papaparse';
 import { fixture } from '../helpers/paths.js';
 import { CHART_LAYOUTS } from './charts.js';
-import { createSimulator, type Simulator } from './server.js';
+import { createSimulator, type ChartModel, type Simulator } from './server.js';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -30,6 +30,34 @@ async function csvOf(id: string): Promise<string> {
 }
 
 const linesOf = (csv: string): string[] => csv.split('\r\n');
+
+/** The rows an independent CSV parser must see, from the model alone (docs/chart-layouts.md). */
+function expectedLines(model: ChartModel): string[][] {
+  const expected: string[][] = [[model.title], ...model.description.map((d) => [d])];
+  for (const t of model.tables) {
+    expected.push(['']);
+    if (t.metricCells !== undefined) expected.push(t.metricCells);
+    else if (t.metric !== null) expected.push([t.metric]);
+    expected.push(...t.events.map((e) => [e]));
+    if (t.filters !== null) expected.push([`Filters: ${t.filters}`]);
+    expected.push([''], t.header, ...t.rows);
+  }
+  return expected;
+}
+
+function expectedTabs(model: ChartModel): boolean[][] {
+  const preamble = (cells: string[]): boolean[] => cells.map(() => true);
+  const tabs: boolean[][] = [[true], ...model.description.map(() => [true])];
+  for (const t of model.tables) {
+    tabs.push([false]);
+    if (t.metricCells !== undefined) tabs.push(preamble(t.metricCells));
+    else if (t.metric !== null) tabs.push([true]);
+    tabs.push(...t.events.map(() => [true]));
+    if (t.filters !== null) tabs.push([true]);
+    tabs.push([false], t.header.map((c) => c !== ''), ...t.rows.map((r) => r.map((c, k) => k < t.labelColumns && c !== '')));
+  }
+  return tabs;
+}
 const dates = (from: number, to: number, suffix = ''): string => {
   const out: string[] = [];
   for (let d = from; d <= to; d++) out.push(`"\t2026-06-${String(d).padStart(2, '0')}${suffix}"`);
@@ -53,20 +81,33 @@ describe('GET /api/3/chart/{id}/csv', () => {
       expect(/[^\r]\n/.test(csv)).toBe(false);
       // An independent CSV parser sees the model's cells, text cells with one leading TAB.
       const rows = Papa.parse<string[]>(csv.slice(0, -2), { newline: '\r\n' }).data;
-      const expected: string[][] = [[model.title], ...model.description.map((d) => [d])];
-      for (const t of model.tables) {
-        expected.push(['']);
-        if (t.metric !== null) expected.push([t.metric]);
-        expected.push(...t.events.map((e) => [e]));
-        if (t.filters !== null) expected.push([`Filters: ${t.filters}`]);
-        expected.push([''], t.header, ...t.rows);
-      }
+      const expected = expectedLines(model);
       const stripped = rows.map((r) => r.map((c) => (c.startsWith('\t') ? c.slice(1) : c)));
       expect(stripped).toEqual(expected);
-      const numericWithTab = rows.flatMap((r) => r.filter((c) => /^\t[\d.,%-]+$/.test(c)));
-      expect(numericWithTab.filter((c) => !/^\t\d{4}-\d{2}-\d{2}/.test(c))).toEqual([]);
+      // The TAB sits on every preamble cell (even an empty metric line), on non-empty header and
+      // label cells, never on a value cell.
+      expect(rows.map((r) => r.map((c) => c.startsWith('\t')))).toEqual(expectedTabs(model));
       expect(CHART_LAYOUTS[prefix] ?? model.layout).toBe(model.layout);
+
+      // The same chart without TABs: same model, and the CSV is that one with every TAB removed.
+      const plain = sim.truth.chart(`${id}plain`);
+      expect({ ...plain, id, csv: '', tabs: true }).toEqual({ ...model, csv: '', tabs: true });
+      expect(await csvOf(`${id}plain`)).toBe(csv.replaceAll('\t', ''));
+      expect(plain.csv).not.toContain('\t');
     }
+  });
+
+  it('layouts seen in real exports: a funnel view line in two cells, an empty metric line (a TAB alone)', async () => {
+    const fo = linesOf(await csvOf('founnel1'));
+    expect(fo.slice(0, 4)).toEqual(['"\tUser Conversion"', '', '"\tConversion Over Time","\tOverall"', '']);
+    expect(fo[4]).toBe('"\tSegment","\tSteps","\t2026-05-11","\t2026-05-18","\t2026-05-25","\t2026-06-01","\t2026-06-08","\t2026-06-15"');
+    expect(fo.slice(5).filter((l) => l.startsWith('"\t[Previous] '))).toHaveLength(6);
+    expect(sim.truth.chart('founnel1').tables[0]).toMatchObject({ metric: 'Conversion Over Time (Overall)', labelColumns: 2 });
+
+    const bm = linesOf(await csvOf('bmblank1'));
+    expect(bm.slice(0, 5)).toEqual(['"\tSession Conversion % (Current Year)"', '', '"\t"', '', '"\tSegment","\t2026-05-24T00:00:00","\t2026-05-31T00:00:00","\t2026-06-07T00:00:00","\t2026-06-14T00:00:00"']);
+    expect(linesOf(await csvOf('bmblank1plain')).slice(0, 3)).toEqual(['"Session Conversion % (Current Year)"', '', '""']);
+    expect(sim.truth.chart('bmblank1').tables[0]?.metric).toBeNull();
   });
 
   it('daily time series: title, description, metric, event, then dates as columns and several segments', async () => {
@@ -162,7 +203,7 @@ describe('GET /api/3/chart/{id}/csv', () => {
     expect(new Set(['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j0', 'k1', 'l2'].map((id) => sim.truth.chart(id).layout)).size).toBeGreaterThan(3);
   });
 
-  it('answers 404 for missing… ids and 403 (not a credentials error) for forbidden… ids', async () => {
+  it('answers 404 for missing… ids, 403 (not a credentials error) for forbidden… ids, JSON without data for nodata… ids', async () => {
     const missing = await getChart('missing42');
     expect(missing.status).toBe(404);
     expect((JSON.parse(missing.body) as { error: { http_code: number } }).error.http_code).toBe(404);
@@ -170,6 +211,9 @@ describe('GET /api/3/chart/{id}/csv', () => {
     expect(forbidden.status).toBe(403);
     const details = (JSON.parse(forbidden.body) as { error: { metadata: { details: string } } }).error.metadata.details;
     expect(details.toLowerCase()).not.toContain('invalid api');
+    const noData = await getChart('nodata1');
+    expect(noData.status).toBe(200);
+    expect(JSON.parse(noData.body)).toEqual({ error: 'Chart nodata1 has no CSV export' });
     expect(() => sim.truth.chart('missing42')).toThrow();
     expect(() => sim.truth.chart('forbidden1')).toThrow();
   });
