@@ -32,9 +32,11 @@ export function cleanRow(cells: string[], number: number): CleanRow {
     let isText = false;
     if (s.length > 0) {
       // A cell still wrapped in quotes kept a CSV quoting layer nobody decoded (e.g. a legacy row
-      // whose cells were already quoted); a real text cell starts with its TAB, never a quote.
+      // whose cells were already quoted): inside are a TAB-marked text or a number. Any other
+      // quoted text is a label that really has quotes (`"quoted"` in an export without TABs).
       if (s.charCodeAt(0) === QUOTE && s.length >= 2 && s.charCodeAt(s.length - 1) === QUOTE) {
-        s = s.slice(1, -1).replaceAll('""', '"');
+        const inner = s.slice(1, -1);
+        if (inner.charCodeAt(0) === TAB || parseValue(inner) !== null) s = inner.replaceAll('""', '"');
       }
       const first = s.charCodeAt(0);
       if (first === TAB) {
