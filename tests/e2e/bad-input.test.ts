@@ -98,6 +98,13 @@ const ROWS: Row[] = [
     args: withConfig({ chart_ids: ['abc123', 'https://app.amplitude.com/analytics/acme/dashboard/xyz'] }),
     expected: [/^CRITICAL config: chart_ids\[1\]: each entry must be a chart ID \(lowercase letters and digits\) or a chart URL such as https:\/\/app\.amplitude\.com\/analytics\/acme\/chart\/abc123xy \(got "https:\/\/app\.amplitude\.com\/analytics\/acme\/dashboard\/xyz"\)$/],
   },
+  {
+    name: 'chart URL of an unsaved chart',
+    args: withConfig({ chart_ids: ['https://app.amplitude.com/analytics/acme/chart/new'] }),
+    expected: [
+      'CRITICAL config: chart_ids[0]: is the URL of an unsaved chart (/chart/new/...): save the chart in Amplitude first, then copy its URL or the ID after /chart/ (got "https://app.amplitude.com/analytics/acme/chart/new")',
+    ],
+  },
   { name: 'chart ID with capitals and a dash', args: withConfig({ chart_ids: ['ABC-123'] }), expected: [/^CRITICAL config: chart_ids\[0\]: each entry must be a chart ID .* \(got "ABC-123"\)$/] },
   { name: 'events_window_hours 0', args: withConfig({ events_window_hours: 0 }), expected: [`CRITICAL config: events_window_hours: ${WHOLE(1, 8760)} (got 0)`] },
   { name: 'events_window_hours a string', args: withConfig({ events_window_hours: '24' }), expected: [`CRITICAL config: events_window_hours: ${WHOLE(1, 8760)} (got "24")`] },

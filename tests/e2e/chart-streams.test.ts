@@ -6,10 +6,34 @@ import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type S
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { createSimulator, type ChartModel, type Simulator } from '../simulator/server.js';
 
-// One ID per layout prefix of the simulator, plus the real recorded chart.
-const LAYOUT_IDS = ['gl9dulhv', 'tsdaily1', 'wkweekly1', 'gbcampaign1', 'mllevels1', 'fnfunnel1', 'pcshare1', 'mttables1', 'emsparse1', 'flfilter1'];
+// One ID per layout prefix of the simulator, plus the real recorded chart; each also exported
+// without TABs (the `plain` suffix), which must give the same rows.
+const LAYOUT_IDS = [
+  'gl9dulhv',
+  'tsdaily1',
+  'wkweekly1',
+  'gbcampaign1',
+  'mllevels1',
+  'fnfunnel1',
+  'pcshare1',
+  'mttables1',
+  'emsparse1',
+  'flfilter1',
+  'momonthly1',
+  'wnweekly1',
+  'foconversion1',
+  'frsteps1',
+  'rtretention1',
+  'cpprevious1',
+  'fmformula1',
+  'bmblank1',
+  'lblabels1',
+  'nmnumbers1',
+];
+const PLAIN_IDS = LAYOUT_IDS.map((id) => `${id}plain`);
 const MISSING = 'missing7x';
 const FORBIDDEN = 'forbidden7x';
+const NO_DATA = 'nodata7x';
 
 type Row = Record<string, unknown>;
 
@@ -69,7 +93,7 @@ async function runCharts(syncIds: string[], opts: { discoverIds?: string[]; sele
 function expectedValue(cell: string): number | null {
   let t = cell.endsWith('%') ? cell.slice(0, -1) : cell;
   if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.split(',').join('');
-  return /^[+-]?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+  return /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
 }
 
 function expectedRows(id: string, model: ChartModel): Row[] {
@@ -101,7 +125,10 @@ function expectedRows(id: string, model: ChartModel): Row[] {
 const DAY_MS = 86_400_000;
 const dayOf = (column: string): number => Date.parse(`${column.slice(0, 10)}T00:00:00Z`) / DAY_MS;
 
-/** `day` / `week` for date columns one or seven days apart (`T00:00:00` columns are weekly), else null. */
+/**
+ * `day` / `week` for date columns one or seven days apart, `month` for first-of-month columns one
+ * month apart; one column: `day`, or `week` with `T00:00:00`; else null.
+ */
 function expectedInterval(columns: string[]): string | null {
   const daily = columns.every((c) => /^\d{4}-\d{2}-\d{2}$/.test(c));
   const weekly = columns.every((c) => /^\d{4}-\d{2}-\d{2}T00:00:00$/.test(c));
@@ -110,7 +137,9 @@ function expectedInterval(columns: string[]): string | null {
   if (steps.size === 0) return daily ? 'day' : 'week';
   if (steps.size === 1 && steps.has(1)) return 'day';
   if (steps.size === 1 && steps.has(7)) return 'week';
-  return null;
+  const monthIndex = (c: string): number => Number(c.slice(0, 4)) * 12 + Number(c.slice(5, 7));
+  const monthly = columns.every((c, k) => c.slice(8, 10) === '01' && (k === 0 || monthIndex(c) - monthIndex(columns[k - 1] as string) === 1));
+  return monthly ? 'month' : null;
 }
 
 function expectedMetadata(id: string, model: ChartModel): Row {
@@ -137,19 +166,26 @@ const chartRequests = () => sim.requests.filter((r) => r.path.startsWith('/api/3
 describe('chart streams against the simulator', () => {
   it('every layout equals its model; missing and forbidden charts fail alone, in one line each, the other streams sync', async () => {
     sim.requests.length = 0;
-    const run = await runCharts([...LAYOUT_IDS, MISSING, FORBIDDEN], { selected: (s) => s.startsWith('chart') || s === 'events_list' });
+    const ids = [...LAYOUT_IDS, ...PLAIN_IDS];
+    const run = await runCharts([...ids, MISSING, FORBIDDEN, NO_DATA], { selected: (s) => s.startsWith('chart') || s === 'events_list' });
 
     // The fixtures cover what the expectations claim to cover.
-    const models = new Map(LAYOUT_IDS.map((id) => [id, sim.truth.chart(id)]));
-    expect(new Set([...models.values()].map((m) => m.layout)).size).toBe(LAYOUT_IDS.length - 1); // gl9dulhv is a daily series too
+    const models = new Map(ids.map((id) => [id, sim.truth.chart(id)]));
+    expect(new Set(LAYOUT_IDS.map((id) => models.get(id)!.layout)).size).toBe(LAYOUT_IDS.length - 1); // gl9dulhv is a daily series too
     expect(models.get('mllevels1')!.tables[0]!.labelColumns).toBe(2);
+    expect(models.get('foconversion1')!.tables[0]!.labelColumns).toBe(2);
     expect(models.get('mttables1')!.tables).toHaveLength(2);
+    expect(PLAIN_IDS.every((id) => !models.get(id)!.csv.includes('\t'))).toBe(true);
 
     for (const [id, model] of models) {
       const rows = run.records(`chart_${id}`);
       expect(rows).toEqual(expectedRows(id, model));
       expect(new Set(rows.map(keyOf)).size).toBe(rows.length);
       for (const row of rows) for (const v of Object.values(row)) if (typeof v === 'string') expect(v).not.toContain('\t');
+    }
+    // Without TABs: exactly the rows of the same chart with them.
+    for (const id of LAYOUT_IDS) {
+      expect(run.records(`chart_${id}plain`).map((r) => ({ ...r, chart_id: id }))).toEqual(run.records(`chart_${id}`));
     }
     // Spot checks of the rules, in the tap's own output.
     const ml = run.records('chart_mllevels1');
@@ -159,17 +195,24 @@ describe('chart streams against the simulator', () => {
     expect(run.records('chart_emsparse1').filter((r) => r.raw_value === '-').every((r) => r.value === null)).toBe(true);
     expect(run.records('chart_mttables1').map((r) => r.table_index)).toContain(1);
 
-    expect(run.records('charts_metadata')).toEqual(LAYOUT_IDS.map((id) => expectedMetadata(id, models.get(id)!)));
+    expect(run.records('charts_metadata')).toEqual(ids.map((id) => expectedMetadata(id, models.get(id)!)));
+    const fo = run.records('charts_metadata').find((r) => r.chart_id === 'foconversion1');
+    expect(fo).toMatchObject({ metric: 'Conversion Over Time (Overall)', dimension: 'Segment / Steps', interval: 'week', table_count: 1, column_count: 6 });
+    expect(run.records('chart_foconversion1').filter((r) => r.segment === 'Steps' || r.table_index !== 0)).toEqual([]);
+    expect(run.records('charts_metadata').find((r) => r.chart_id === 'momonthly1')?.interval).toBe('month');
+    expect(run.records('charts_metadata').find((r) => r.chart_id === 'bmblank1')?.metric).toBeNull();
     expect(run.records('charts_metadata').find((r) => r.chart_id === 'flfilter1')?.filters).toBe('Country = United States; Platform is iOS, Android');
     expect(run.records('events_list')).toEqual(sim.truth.eventsList());
     expect(run.records(`chart_${MISSING}`)).toEqual([]);
     expect(run.records(`chart_${FORBIDDEN}`)).toEqual([]);
+    expect(run.records(`chart_${NO_DATA}`)).toEqual([]);
 
     // One request per chart, shared by its stream and charts_metadata.
     expect(chartRequests()).toEqual([
-      ...LAYOUT_IDS.map((id) => [`/api/3/chart/${id}/csv`, 200]),
+      ...ids.map((id) => [`/api/3/chart/${id}/csv`, 200]),
       [`/api/3/chart/${MISSING}/csv`, 404],
       [`/api/3/chart/${FORBIDDEN}/csv`, 403],
+      [`/api/3/chart/${NO_DATA}/csv`, 200],
     ]);
 
     const errors = run.lines.filter((l) => l.startsWith('ERROR'));
@@ -179,7 +222,10 @@ describe('chart streams against the simulator', () => {
     expect(errors.filter((l) => l.includes(FORBIDDEN))).toEqual([
       `ERROR stream chart_${FORBIDDEN} failed: chart ${FORBIDDEN}: Amplitude refused access (403). The chart must belong to the project of this api_key (charts are per project), or check secret_key and data_region.`,
     ]);
-    expect(errors).toHaveLength(2);
+    expect(errors.filter((l) => l.includes(NO_DATA))).toEqual([
+      `ERROR stream chart_${NO_DATA} failed: chart ${NO_DATA}: the answer is not a chart export ({"data": "<CSV text>"}): chart response has no "data" field (fields: error)`,
+    ]);
+    expect(errors).toHaveLength(3);
     expect(run.stderr).not.toMatch(/WARNING/);
     expect(run.stderr).not.toContain('    at ');
     expect(run.code).toBe(1);
@@ -210,6 +256,9 @@ describe('chart streams against the simulator', () => {
     // Configured but absent from the catalog: not synced.
     const notInCatalog = await runCharts(['tsone1', 'pctwo1'], { discoverIds: ['tsone1'] });
     expect(notInCatalog.code).toBe(0);
+    expect(notInCatalog.lines.filter((l) => l.startsWith('WARNING'))).toEqual([
+      'WARNING chart_ids lists chart pctwo1, but the catalog has no stream "chart_pctwo1", so it is not synced; run --discover again and select it',
+    ]);
     expect(notInCatalog.records('chart_tsone1')).toEqual(expectedRows('tsone1', sim.truth.chart('tsone1')));
     expect(notInCatalog.messages.filter((m) => m.stream === 'chart_pctwo1')).toEqual([]);
     expect(notInCatalog.messages.filter((m) => m.type === 'SCHEMA').map((m) => m.stream)).toEqual(['chart_tsone1', 'charts_metadata']);
@@ -223,6 +272,19 @@ describe('chart streams against the simulator', () => {
     expect(dropped.records('chart_tsone1')).toEqual(expectedRows('tsone1', sim.truth.chart('tsone1')));
     expect(dropped.records('charts_metadata').map((r) => r.chart_id)).toEqual(['tsone1']);
     expect(chartRequests()).toEqual([['/api/3/chart/tsone1/csv', 200]]);
+  });
+
+  it('hints at data_region eu for a chart URL on the EU host', async () => {
+    const dir = tempDir();
+    const eu = 'https://analytics.eu.amplitude.com/acme/chart/euchart1';
+    const run = await runCli(['--config', writeJson(dir, 'config.json', { start_date: '2026-06-01', chart_ids: [eu] }), '--discover']);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('WARNING'))).toEqual([
+      'WARNING config: chart_ids[0]: the chart URL is on Amplitude\'s EU host (analytics.eu.amplitude.com) but data_region is "standard"; set data_region to "eu", or Amplitude will refuse the keys (403)',
+    ]);
+    const inEu = await runCli(['--config', writeJson(dir, 'eu.json', { start_date: '2026-06-01', data_region: 'eu', chart_ids: [eu] }), '--discover']);
+    expect(inEu.code).toBe(0);
+    expect(inEu.stderr).not.toContain('WARNING');
   });
 
   it('retries a chart answered 429 through the shared retry loop, and the chart is complete', async () => {

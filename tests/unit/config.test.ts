@@ -195,6 +195,36 @@ describe('chart IDs and URLs', () => {
     expect(chartIdFrom(ref)).toBe(id);
   });
 
+  it.each([
+    'https://app.amplitude.com/analytics/acme/chart/new/e-3k9x2m',
+    'https://app.amplitude.com/analytics/acme/chart/new',
+    'https://analytics.amplitude.com/acme/chart/new/abc123?source=x',
+  ])('rejects the URL of an unsaved chart, saying to save it first: %s', (url) => {
+    expect(chartIdFrom(url)).toBeNull();
+    let problems: string[] = [];
+    try {
+      validateConfig({ chart_ids: ['abc123', url] });
+    } catch (err) {
+      problems = (err as UsageError).problems;
+    }
+    // One problem; the value it echoes may be shortened.
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^config: chart_ids\[1\]: is the URL of an unsaved chart \(\/chart\/new\/\.\.\.\): save the chart in Amplitude first, then copy its URL or the ID after \/chart\/ \(got "https:\/\//,
+    );
+  });
+
+  it('hints at data_region eu for a chart URL on the EU host, only while the region is standard and api_url unset', () => {
+    const eu = 'https://analytics.eu.amplitude.com/acme/chart/abc123';
+    const appEu = 'https://app.eu.amplitude.com/analytics/acme/chart/def456';
+    const hint = (i: number, host: string): string =>
+      `config: chart_ids[${i}]: the chart URL is on Amplitude's EU host (${host}) but data_region is "standard"; set data_region to "eu", or Amplitude will refuse the keys (403)`;
+    expect(validateConfig({ chart_ids: ['xyz789', eu, appEu] }).warnings).toEqual([hint(1, 'analytics.eu.amplitude.com'), hint(2, 'app.eu.amplitude.com')]);
+    expect(validateConfig({ chart_ids: [eu], data_region: 'eu' }).warnings).toEqual([]);
+    expect(validateConfig({ chart_ids: [eu], api_url: 'http://127.0.0.1:8787' }).warnings).toEqual([]);
+    expect(validateConfig({ chart_ids: ['https://app.amplitude.com/analytics/acme/chart/abc123'] }).warnings).toEqual([]);
+  });
+
   it('resolves URLs to IDs and keeps a chart listed twice once, with a warning', () => {
     const { config, warnings } = validateConfig({
       chart_ids: ['https://app.amplitude.com/analytics/acme/chart/abc123xy', 'def456', 'abc123xy'],
