@@ -26,9 +26,11 @@ const files = {
   state: path.join(outDir, 'state.json'),
   log: path.join(outDir, 'tap.log'),
 };
-// One saved chart per layout family the simulator knows: the recorded real chart, a daily time
-// series, a group-by, a funnel and a multi-table chart.
-const CHART_IDS = ['gl9dulhv', 'ts7d0a1b', 'gb2c3d4e', 'fn5f6a7b', 'mt8c9d0e'];
+// One saved chart per layout the simulator knows (docs/chart-layouts.md; the id prefix picks it),
+// starting with the recorded real chart, and three of them again exported without TABs (`plain`).
+const CHART_LAYOUT_IDS = ['gl9dulhv', 'ts7d0a1b', 'wk1e2f3a', 'gb2c3d4e', 'ml4b5c6d', 'fn5f6a7b', 'pc7e8f9a', 'mt8c9d0e', 'em0a1b2c', 'fl3d4e5f',
+  'mo6a7b8c', 'wn9d0e1f', 'fo2a3b4c', 'fr5d6e7f', 'rt8a9b0c', 'cp1d2e3f', 'fm4a5b6c', 'bm7d8e9f', 'lb0a1b2c', 'nm3d4e5f'];
+const CHART_IDS = [...CHART_LAYOUT_IDS, 'gl9dulhvplain', 'fo2a3b4cplain', 'bm7d8e9fplain'];
 // Three days of events in 12-hour Export API windows: several windows, several STATE checkpoints.
 const EVENTS_WINDOW_HOURS = 12;
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
