@@ -284,6 +284,9 @@ describe('structure from content', () => {
   it('a two-cell preamble line followed by a blank row is a line, not a table', () => {
     const chart = parseChartCsv(crlf('"\tT"', '', '"\tView","\tQualifier","\tMore"', '', '"\tSegment","\t2026-06-01"', '"\tAll Users","1"'));
     expect(chart.metadata).toMatchObject({ metric: 'View (Qualifier, More)', dimension: 'Segment', table_count: 1, column_count: 1 });
+    const trailingEmpty = parseChartCsv(crlf('"\tT"', '', '"\tView","\tQualifier",""', '', '"\tSegment","\t2026-06-01"', '"\tAll Users","1"'));
+    expect(trailingEmpty.metadata).toMatchObject({ metric: 'View (Qualifier)', table_count: 1 });
+    expect(trailingEmpty.warnings).toEqual([]);
   });
 
   it('rows of numbers without a header stay raw records, with or without TABs', () => {

@@ -74,7 +74,7 @@ export function splitLayout(rows: readonly CleanRow[]): Layout {
       table = { blocks, header: row, width: lastNonEmpty(row) + 1, rows: [] };
       tables.push(table);
       blocks = [];
-    } else if (row.nonEmpty >= 2 && hasValueBeyondFirst(row)) {
+    } else if (row.nonEmpty >= 2 && hasValueBeyondFirst(row, false)) {
       raw.push({ row, tableIndex: tableIndex(), reason: REASON_NO_HEADER });
     } else {
       block.push(lineOf(row));
@@ -110,9 +110,11 @@ function isDataRow(row: CleanRow): boolean {
   return row.cells.length >= 2 && row.nonEmpty >= 1 && hasValueBeyondFirst(row);
 }
 
-function hasValueBeyondFirst(row: CleanRow): boolean {
+/** A cell after the first that is a number or a placeholder (or, with `empty`, nothing). */
+function hasValueBeyondFirst(row: CleanRow, empty = true): boolean {
   for (let c = 1; c < row.cells.length; c++) {
-    if (isValueLike(row.cells[c]!)) return true;
+    const cell = row.cells[c]!;
+    if (cell === '' ? empty : isValueLike(cell)) return true;
   }
   return false;
 }
