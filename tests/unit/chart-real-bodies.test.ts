@@ -3,7 +3,7 @@
 // out here by hand from the bodies.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { type ChartCell, type ChartMetadata, extractChartCsv, parseChartCsv } from '../../src/amplitude/chart-csv.js';
+import { type ChartCell, extractChartCsv, parseChartCsv } from '../../src/amplitude/chart-csv.js';
 import { fixture } from '../helpers/paths.js';
 
 const read = (name: string): string => readFileSync(fixture(name), 'utf8');
@@ -35,7 +35,7 @@ describe('gl9dulhv (daily, one segment, description and event lines)', () => {
   it.each(bothWays(csv))('%s', (_how, body) => {
     const chart = parseChartCsv(body);
     expect(chart.cells).toEqual(rowsOf('All Users', days, counts, 'Uniques'));
-    expect(chart.metadata).toEqual<ChartMetadata>({
+    expect(chart.metadata).toEqual({
       title: 'Sample Metric - Test Event Users',
       description: 'Sample chart using an available event metric from the current project.',
       metric: 'Uniques',
@@ -66,7 +66,7 @@ describe('weekly sessions (weeks with a time part, three segments, no descriptio
       ...rowsOf('Web', weeks2025, ['469090', '723645', '149546', '152779', '163187', '164650', '159888', '149215', '31090'], metric),
       ...rowsOf('App + Web', weeks2025, ['583259', '894695', '198638', '205322', '221629', '218005', '215024', '203269', '43668'], metric),
     ]);
-    expect(chart.metadata).toEqual<ChartMetadata>({
+    expect(chart.metadata).toEqual({
       title: 'Sessions (Current Year)',
       description: null,
       metric: 'Total Sessions',
@@ -102,7 +102,7 @@ describe('weekly conversion with an empty metric line (a TAB alone)', () => {
       ], null),
     ]);
     // The metric line is there but says nothing: null, and nothing else moves into its place.
-    expect(chart.metadata).toEqual<ChartMetadata>({
+    expect(chart.metadata).toEqual({
       title: 'Session Conversion % (Current Year)',
       description: null,
       metric: null,
@@ -145,7 +145,7 @@ describe('funnel conversion over time (a view line in two cells, a Steps label c
     expect(chart.cells).toEqual(expected);
     expect(new Set(chart.cells.map((c) => c.table_index))).toEqual(new Set([0]));
     expect(chart.cells.filter((c) => c.segment === 'Steps' || c.segment === 'Segment' || c.raw_value === 'Entire Funnel')).toEqual([]);
-    expect(chart.metadata).toEqual<ChartMetadata>({
+    expect(chart.metadata).toEqual({
       title: 'User Conversion',
       description: null,
       metric,
