@@ -203,7 +203,7 @@ describe('GET /api/3/chart/{id}/csv', () => {
     expect(new Set(['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8', 'i9', 'j0', 'k1', 'l2'].map((id) => sim.truth.chart(id).layout)).size).toBeGreaterThan(3);
   });
 
-  it('answers 404 for missing… ids, 403 (not a credentials error) for forbidden… ids, JSON without data for nodata… ids', async () => {
+  it('answers 404 for missing… ids and 403 (not a credentials error) for forbidden… ids', async () => {
     const missing = await getChart('missing42');
     expect(missing.status).toBe(404);
     expect((JSON.parse(missing.body) as { error: { http_code: number } }).error.http_code).toBe(404);
@@ -211,9 +211,6 @@ describe('GET /api/3/chart/{id}/csv', () => {
     expect(forbidden.status).toBe(403);
     const details = (JSON.parse(forbidden.body) as { error: { metadata: { details: string } } }).error.metadata.details;
     expect(details.toLowerCase()).not.toContain('invalid api');
-    const noData = await getChart('nodata1');
-    expect(noData.status).toBe(200);
-    expect(JSON.parse(noData.body)).toEqual({ error: 'Chart nodata1 has no CSV export' });
     expect(() => sim.truth.chart('missing42')).toThrow();
     expect(() => sim.truth.chart('forbidden1')).toThrow();
   });

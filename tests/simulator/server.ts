@@ -94,8 +94,6 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
   }
 
   function chartReply(id: string): Reply {
-    // A 200 whose JSON has no `data` (a chart kind without a CSV export, or a changed API).
-    if (id.startsWith('nodata')) return json(200, { error: `Chart ${id} has no CSV export` });
     try {
       const model = chartModel(o, id);
       // A chart call runs the chart's own query; charged one unit per value cell.

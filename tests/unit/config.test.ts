@@ -205,7 +205,7 @@ describe('chart IDs and URLs', () => {
     try {
       validateConfig({ chart_ids: ['abc123', url] });
     } catch (err) {
-      problems = (err as UsageError).problems;
+      problems = (err as BadInput).problems;
     }
     // One problem; the value it echoes may be shortened.
     expect(problems).toHaveLength(1);
