@@ -1,10 +1,12 @@
 // The tap's settings: one zod schema gives the Config type, the validation with its messages, the
 // `--config ENV` typing and the `--about` settings JSON Schema.
-import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { chartIdFrom, euChartUrlHost, isUnsavedChartUrl } from './chart-refs.js';
+import { fromAirbyteConfig } from './airbyte/config.js';
 import { messageOf, BadInput } from './errors.js';
+import { readInputFile } from './files.js';
+import { hideUserinfo } from './format.js';
 import { TAP_VERSION } from './version.js';
 
 export { chartIdFrom } from './chart-refs.js';
@@ -125,12 +127,15 @@ function describeValue(path: readonly PropertyKey[], input: Record<string, unkno
   // Compared in JSON form: that is how a secret appears inside `text`.
   const secrets = [...SENSITIVE].map((k) => input[k]).filter((s): s is string => typeof s === 'string' && s.length >= 4);
   if (secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1)))) return '';
-  return ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
+  const shown = hideUserinfo(text);
+  return ` (got ${shown.length > 60 ? shown.slice(0, 57) + '...' : shown})`;
 }
 
 /** Validates merged raw settings; every problem becomes one line naming the setting. */
-export function validateConfig(input: Record<string, unknown>): { config: Config; warnings: string[] } {
+export function validateConfig(raw: Record<string, unknown>): { config: Config; warnings: string[] } {
   const warnings: string[] = [];
+  const { settings: input, notice, renamed } = fromAirbyteConfig(raw);
+  if (notice) warnings.push(notice);
   const known = new Set(Object.keys(configSchema.shape));
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
@@ -140,7 +145,9 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
   const result = configSchema.safeParse(clean);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace('.[', '[');
+      let where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace('.[', '[');
+      const from = renamed[String(issue.path[0])];
+      if (from) where = `${from} (Airbyte's name of ${where})`;
       return `config: ${where}: ${issue.message}${describeValue(issue.path, clean)}`;
     });
     throw new BadInput(problems);
@@ -167,7 +174,12 @@ export function validateConfig(input: Record<string, unknown>): { config: Config
 
 /** Exit 2 unless the settings a sync needs are present. */
 export function requireSyncSettings(config: Config): void {
-  const missing = REQUIRED_TO_SYNC.filter((k) => config[k] === undefined);
+  requireSettings(config, REQUIRED_TO_SYNC);
+}
+
+/** Exit 2 unless these settings are present (`--test=connection` needs only the credentials). */
+export function requireSettings(config: Config, keys: readonly (typeof REQUIRED_TO_SYNC)[number][]): void {
+  const missing = keys.filter((k) => config[k] === undefined);
   if (missing.length > 0) {
     throw new BadInput(missing.map((k) => `config: ${k}: is required to sync; set it in the config file or TAP_AMPLITUDE_${k.toUpperCase()}`));
   }
@@ -248,15 +260,7 @@ export function jsonSyntaxProblem(err: unknown, text: string): string {
 
 /** Reads one config file: a JSON object, else exit 2 with the reason. */
 export function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BadInput([
-      code === 'ENOENT' ? `config file ${file} does not exist; pass an existing JSON file to --config` : `config file ${file} cannot be read (${code ?? 'error'})`,
-    ]);
-  }
+  const text = readInputFile('config', file, '; pass an existing JSON file to --config');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,6 +1,8 @@
 // The one secret masker: every log line and every quoted foreign text goes through it, so no
 // credential reaches any output, whatever fails.
 
+import { hideUserinfo } from './format.js';
+
 // Shorter values would mangle ordinary words; real Amplitude keys are 32 hex characters.
 const MIN_MASKED_LENGTH = 4;
 
@@ -20,7 +22,8 @@ export class SecretMasker {
   }
 
   mask(text: string): string {
-    let out = text;
+    // A password written into a URL (api_url through a proxy) is masked whatever its length.
+    let out = hideUserinfo(text);
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   }

@@ -13,6 +13,7 @@ import type { SingerWriter } from './singer/writer.js';
 import type { StreamContext, StreamDefinition } from './streams/types.js';
 import type { AmplitudeClient } from './amplitude/client.js';
 import { isFatal, describeError } from './failures.js';
+import { plural } from './format.js';
 
 export interface SyncOptions {
   config: Config;
@@ -26,10 +27,16 @@ export interface SyncOptions {
   signal: AbortSignal;
   tempDir: string;
   now?: () => Date;
+  /** `--test`: stop each stream after this many records and write no STATE (a check moves no bookmark). */
+  maxRecordsPerStream?: number;
 }
 
 export interface SyncResult {
   failures: string[];
+  /** The streams that failed, by name, in the order they ran. */
+  failedStreams: string[];
+  /** Records written per stream that ran. */
+  counts: Record<string, number>;
 }
 
 /** Checks every selected incremental stream's bookmark before anything is written (bad state = exit 2). */
@@ -52,14 +59,24 @@ function selectedSchema(schema: JsonSchema, fields: readonly string[]): JsonSche
   return { ...schema, properties: out };
 }
 
+/** The SCHEMA message of a selected stream (also all that `--test=schema` writes). */
+export function writeSchema(writer: SingerWriter, def: StreamDefinition, sel: SelectedStream): void {
+  const incremental = sel.replicationMethod === 'INCREMENTAL';
+  writer.schema(sel.name, selectedSchema(def.schema, sel.fields), sel.keyProperties, incremental && sel.replicationKey ? [sel.replicationKey] : undefined);
+}
+
 export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const { writer, log, metrics } = opts;
   const now = opts.now ?? (() => new Date());
   checkBookmarks(opts, now());
   const tracker = new StateTracker(opts.state ?? { bookmarks: {} });
-  if (opts.state) writer.state(tracker.snapshot());
+  const limit = opts.maxRecordsPerStream;
+  const writeState = limit === undefined;
+  if (opts.state && writeState) writer.state(tracker.snapshot());
   const shared = new Map<string, unknown>();
   const failures: string[] = [];
+  const failedStreams: string[] = [];
+  const counts: Record<string, number> = {};
 
   for (const sel of opts.selection) {
     const def = opts.streams.find((s) => s.name === sel.name);
@@ -68,7 +85,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const incremental = sel.replicationMethod === 'INCREMENTAL';
     const fields = new Set(sel.fields);
     tracker.setCurrentlySyncing(sel.name);
-    writer.schema(sel.name, selectedSchema(def.schema, sel.fields), sel.keyProperties, incremental && sel.replicationKey ? [sel.replicationKey] : undefined);
+    writeSchema(writer, def, sel);
     const ctx: StreamContext = {
       config: opts.config,
       client: opts.client,
@@ -90,15 +107,16 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         if ('bookmark' in item) {
           if (incremental) {
             tracker.setBookmark(sel.name, item.bookmark);
-            writer.state(tracker.snapshot());
+            if (writeState) writer.state(tracker.snapshot());
           }
           progress.checkpoint(Object.values(item.bookmark).map(String).join(','));
         } else if ('recordsJson' in item) {
           // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
           extractedAt = JSON.stringify(now().toISOString());
-          for (const json of item.recordsJson) writer.recordJson(streamJson, json, extractedAt);
-          progress.records(item.recordsJson.length);
-          metrics.countRecords(sel.name, item.recordsJson.length);
+          const batch = limit === undefined ? item.recordsJson : item.recordsJson.slice(0, limit - progress.count);
+          for (const json of batch) writer.recordJson(streamJson, json, extractedAt);
+          progress.records(batch.length);
+          metrics.countRecords(sel.name, batch.length);
         } else {
           // time_extracted: refreshed every 1,024 records rather than per record.
           if ((progress.count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
@@ -107,15 +125,18 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           metrics.countRecords(sel.name);
         }
         if (writer.backpressured) await writer.ready();
+        // Leaving the loop closes the stream's generator, whose cleanup (temporary files) runs at once.
+        if (limit !== undefined && progress.count >= limit) break;
       }
       progress.done();
-      log.info(`stream ${sel.name}: done, ${progress.count} records`);
+      counts[sel.name] = progress.count;
+      log.info(`stream ${sel.name}: done, ${plural(progress.count, 'record')}`);
     } catch (err) {
       progress.done();
       if (isFatal(err, opts.signal)) {
         // Some targets keep only the STATE that follows the last RECORD: end on the last checkpoint
         // (currently_syncing still names the stream that was cut short).
-        if (!writer.isClosed) writer.state(tracker.snapshot());
+        if (!writer.isClosed && writeState) writer.state(tracker.snapshot());
         throw err;
       }
       // Named once, also when the error starts with it (an endpoint called like its stream).
@@ -123,11 +144,12 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       const message = `stream ${sel.name} failed: ${said}`;
       log.error(message);
       failures.push(message);
+      failedStreams.push(sel.name);
     }
   }
   tracker.setCurrentlySyncing(null);
-  writer.state(tracker.snapshot());
-  return { failures };
+  if (writeState) writer.state(tracker.snapshot());
+  return { failures, failedStreams, counts };
 }
 
 /**

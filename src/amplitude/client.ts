@@ -50,7 +50,7 @@ export interface DownloadOptions extends RequestOptions {
 
 const DEFAULT_MAX_TRIES = 8;
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 120_000 };
-const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
+export const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
 /** Error bodies are small envelopes; never hold more than this of one. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 

@@ -11,6 +11,9 @@ export function clientFor(config: Config, log: Logger, signal: AbortSignal, opts
   log.addSecret(config.api_key);
   log.addSecret(config.secret_key);
   if (config.api_key && config.secret_key) log.addSecret(Buffer.from(`${config.api_key}:${config.secret_key}`).toString('base64'));
+  // A password written into api_url (a proxy's) is a credential too, however it is quoted.
+  const password = config.api_url && URL.canParse(config.api_url) ? new URL(config.api_url).password : '';
+  if (password) [password, decodeURIComponent(password)].forEach((p) => log.addSecret(p));
   return new AmplitudeClient({
     baseUrl: resolveBaseUrl(config.data_region, config.api_url),
     apiKey: config.api_key ?? '',

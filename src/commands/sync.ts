@@ -11,7 +11,9 @@ import type { Metrics } from '../singer/metrics.js';
 import { parseState, type StateValue } from '../singer/state.js';
 import type { SingerWriter } from '../singer/writer.js';
 import { chartsMissingFromCatalog, isChartStreamName, streamsFor } from '../streams/registry.js';
-import { runSync } from '../sync.js';
+import { runSync, type SyncResult } from '../sync.js';
+import { fromAirbyteState } from '../airbyte/state.js';
+import { rfc3339 } from '../format.js';
 import { clientFor } from './client.js';
 import { readJsonFile } from './inputs.js';
 
@@ -23,16 +25,14 @@ export interface SyncArgs {
   writer: SingerWriter;
   metrics: Metrics;
   signal: AbortSignal;
+  /** `--test`: at most this many records per stream, no STATE. */
+  maxRecordsPerStream?: number;
 }
 
 export const TEMP_PREFIX = 'tap-amplitude-';
 
-/** Everything a sync needs from the user's files, validated; throws BadInput. */
-export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'statePath' | 'log'>): {
-  selection: SelectedStream[];
-  state: StateValue | undefined;
-} {
-  requireSyncSettings(args.config);
+/** The streams the catalog selects (all without one); throws BadInput. */
+export function selectStreams(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'log'>): SelectedStream[] {
   const streams = streamsFor(args.config);
   let selection = selectAll(streams);
   if (args.catalogPath) {
@@ -42,12 +42,23 @@ export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'sta
     [...result.warnings, ...chartsMissingFromCatalog(catalog, args.config)].forEach((w) => args.log.warn(w));
     selection = result.streams;
   }
+  return selection;
+}
+
+/** Everything a sync needs from the user's files, validated; throws BadInput. */
+export function prepareSync(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'statePath' | 'log'>): {
+  selection: SelectedStream[];
+  state: StateValue | undefined;
+} {
+  requireSyncSettings(args.config);
+  const selection = selectStreams(args);
   let state: StateValue | undefined;
   if (args.statePath) {
-    const parsed = parseState(readJsonFile('state', args.statePath));
+    const parsed = parseState(fromAirbyteState(readJsonFile('state', args.statePath), args.log));
     if (parsed.problems.length > 0) throw new BadInput(parsed.problems);
     state = parsed.state;
   }
+  warnFutureStart(args.config, selection, state, args.log);
   return { selection, state };
 }
 
@@ -72,7 +83,20 @@ export async function removeStaleTempDirs(root: string, log: Logger): Promise<vo
   }
 }
 
-export async function syncCommand(args: SyncArgs): Promise<{ failures: string[] }> {
+/** A start_date after now gives the date-driven streams nothing to do: say which, rather than exit 0 in silence. */
+function warnFutureStart(config: Config, selection: SelectedStream[], state: StateValue | undefined, log: Logger): void {
+  const start = config.start_date;
+  if (!start || start.toMillis() <= Date.now()) return;
+  // The streams read from start_date: the incremental ones, unless a bookmark of theirs is used instead.
+  const dated = new Set(streamsFor(config).filter((d) => d.replicationMethod === 'INCREMENTAL').map((d) => d.name));
+  const idle = selection
+    .filter((s) => dated.has(s.name) && !(s.replicationMethod === 'INCREMENTAL' && state?.bookmarks[s.name]))
+    .map((s) => s.name);
+  if (idle.length === 0) return;
+  log.warn(`config: start_date ${rfc3339(start)} is in the future: ${idle.join(', ')} extract nothing until then`);
+}
+
+export async function syncCommand(args: SyncArgs): Promise<SyncResult> {
   const { selection, state } = prepareSync(args);
   await removeStaleTempDirs(os.tmpdir(), args.log);
   if (selection.length === 0) args.log.warn('the catalog selects no stream; nothing to sync');
@@ -90,6 +114,7 @@ export async function syncCommand(args: SyncArgs): Promise<{ failures: string[] 
       metrics: args.metrics,
       signal: args.signal,
       tempDir,
+      ...(args.maxRecordsPerStream !== undefined ? { maxRecordsPerStream: args.maxRecordsPerStream } : {}),
     });
   } finally {
     await rm(tempDir, { recursive: true, force: true });

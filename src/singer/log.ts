@@ -19,6 +19,13 @@ export function levelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
   return parseLogLevel(env.LOG_LEVEL) ?? parseLogLevel(env.TAP_AMPLITUDE_LOGLEVEL) ?? parseLogLevel(env.LOGLEVEL) ?? 'info';
 }
 
+/** One line for a log level variable that is set to no level (it would be ignored in silence). */
+export function logLevelProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  return ['LOG_LEVEL', 'TAP_AMPLITUDE_LOGLEVEL', 'LOGLEVEL']
+    .filter((name) => env[name] !== undefined && env[name]!.trim() !== '' && parseLogLevel(env[name]) === undefined)
+    .map((name) => `${name} ${JSON.stringify(env[name])} is not a log level; valid ones are debug, info, warning, error and critical (using ${levelFromEnv(env)})`);
+}
+
 export class Logger {
   private readonly masker = new SecretMasker();
 

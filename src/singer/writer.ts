@@ -10,6 +10,14 @@ const NEWLINE = 0x0a;
 
 const BROKEN_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 
+/**
+ * Messages are written in ASCII, as singer-python writes them (non-ASCII escaped as \uXXXX, the same
+ * JSON value): `meltano config test` decodes the tap's stdout as ASCII and fails on anything else.
+ */
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+const escapeUnit = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** The output cannot take more: its reader went away (EPIPE), or writing failed (e.g. ENOSPC). */
 export class OutputClosedError extends RunFailure {
   override name = 'OutputClosedError';
@@ -72,8 +80,10 @@ export class SingerWriter {
     this.flushBuffer();
   }
 
-  private line(text: string): void {
+  private line(json: string): void {
     if (this.closedBy) throw this.closedBy;
+    // Outside strings JSON is ASCII, so each non-ASCII code unit is inside a string and escapes alike.
+    const text = NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, escapeUnit) : json;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     const room = text.length * 3 + 1;
     if (this.used + room > this.chunk.length) {

@@ -48,6 +48,7 @@ export const activeUsersStream: StreamDefinition = {
   replicationKey: 'date',
   checkBookmark: checkDayBookmark,
   sync(ctx) {
-    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, fetch: (w) => fetchWindow(ctx, w) });
+    const costPerDay = ctx.config.active_users_group_by_country ? GROUP_BY_COST_FACTOR : 1;
+    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, costPerDay, fetch: (w) => fetchWindow(ctx, w) });
   },
 };

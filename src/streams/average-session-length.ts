@@ -36,6 +36,6 @@ export const averageSessionLengthStream: StreamDefinition = {
   replicationKey: 'date',
   checkBookmark: checkDayBookmark,
   sync(ctx) {
-    return syncByDay(ctx, { stream: 'average_session_length', windowDays: SESSION_LENGTH_WINDOW_DAYS, fetch: (w) => fetchWindow(ctx, w) });
+    return syncByDay(ctx, { stream: 'average_session_length', windowDays: SESSION_LENGTH_WINDOW_DAYS, costPerDay: SESSION_QUERY_COST_PER_DAY, fetch: (w) => fetchWindow(ctx, w) });
   },
 };

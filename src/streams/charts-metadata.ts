@@ -3,6 +3,7 @@
 // chart_<id> stream already reported it.
 import { StreamFailure } from '../errors.js';
 import { describeError } from '../failures.js';
+import { plural } from '../format.js';
 import { chartFailureReported, loadChart } from './chart-source.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
@@ -23,7 +24,7 @@ export const chartsMetadataStream: StreamDefinition = {
       }
     }
     if (failed.length > 0) {
-      throw new StreamFailure(`${failed.length} chart(s) without metadata: ${failed.join(' ')}`);
+      throw new StreamFailure(`${plural(failed.length, 'chart')} without metadata: ${failed.join(' ')}`);
     }
   },
 };

@@ -6,7 +6,9 @@
 // start_date, end_date and now; re-reading recent days covers the up-to-a-day difference.
 import { DateTime } from 'luxon';
 import type { Bookmark } from '../singer/state.js';
+import { DEFAULT_COST_BUDGET } from '../amplitude/client.js';
 import type { Config } from '../config.js';
+import { duration, plural } from '../format.js';
 import type { StreamContext, StreamItem } from './types.js';
 
 /**
@@ -79,6 +81,8 @@ export function syncDays(ctx: Pick<StreamContext, 'config' | 'bookmark' | 'now'>
 export interface DailyStreamSpec {
   stream: string;
   windowDays: number;
+  /** Units of Amplitude's dashboard cost budget one day of this query costs. */
+  costPerDay: number;
   /** Reads one window; returns the rows as records. */
   fetch(window: DayWindow): Promise<Record<string, unknown>[]>;
 }
@@ -94,12 +98,25 @@ export async function* syncByDay(ctx: StreamContext, spec: DailyStreamSpec): Asy
     ctx.log.info(`stream ${spec.stream}: nothing to sync: starts ${days.first}, after the last day to read (${days.last})`);
     return;
   }
-  for (const window of dayWindows(days.first, days.last, spec.windowDays)) {
+  const windows = dayWindows(days.first, days.last, spec.windowDays);
+  if (windows.length > 1) ctx.log.info(`stream ${spec.stream}: ${budgetEstimate(daysIn({ first: days.first, last: days.last }) * spec.costPerDay, DEFAULT_COST_BUDGET.per5Min)}`);
+  for (const window of windows) {
     const records = await spec.fetch(window);
-    ctx.log.info(`stream ${spec.stream}: ${window.first}..${window.last}: ${records.length} days`);
+    ctx.log.info(`stream ${spec.stream}: ${window.first}..${window.last}: ${plural(records.length, 'day')}`);
     for (const record of records) yield { record };
     yield { bookmark: { date: restartDate(window, days.first, days.today) } };
   }
+}
+
+/**
+ * A backfill's cost against the budget of `per5Min` units per 5 minutes and the waiting that follows:
+ * the first `per5Min` units go at once, each further `per5Min` about 5 minutes later (the hourly
+ * budget, 108,000, is never the tighter one). Other streams' queries in the same run come on top.
+ */
+export function budgetEstimate(cost: number, per5Min: number): string {
+  const waitMs = Math.max(0, Math.ceil(cost / per5Min) - 1) * 5 * 60_000;
+  const wait = waitMs === 0 ? 'no waiting expected' : `expect about ${duration(waitMs)} of waiting for it`;
+  return `this backfill costs about ${plural(cost, 'unit')} of Amplitude's dashboard budget (${per5Min.toLocaleString('en-US')} per 5 minutes): ${wait}`;
 }
 
 /** Days in a window, both ends included (what a dashboard query is charged for). */

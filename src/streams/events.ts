@@ -23,6 +23,7 @@ import {
 } from '../amplitude/export-hours.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
+import { plural, span } from '../format.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition, StreamItem } from './types.js';
 
@@ -35,7 +36,8 @@ const MAX_WINDOW_HOURS = 365 * 24;
 
 const SCHEMA = loadSchema('events');
 
-const label = (w: HourWindow): string => `${hourParam(w.start)}..${hourParam(w.end)}`;
+/** A window in log lines: its upload hours as an RFC 3339 span (the end excluded). */
+const label = (w: HourWindow): string => span(w.start, afterWindow(w));
 
 /**
  * The top-level keys a record keeps: all (null) when no declared field is deselected; otherwise the
@@ -149,7 +151,7 @@ export const eventsStream: StreamDefinition = {
     }
     const size = Math.min(ctx.config.events_window_hours, MAX_WINDOW_HOURS);
     const windows = planWindows(range.first, range.last, size);
-    ctx.log.info(`events: ${windows.length} window(s) of up to ${size} h, ${hourParam(range.first)}..${hourParam(range.last)} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
+    ctx.log.info(`events: ${plural(windows.length, 'window')} of up to ${size} h, ${span(range.first, range.last.plus({ hours: 1 }))} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
     const kept = keptKeys(ctx.fields, Object.keys(SCHEMA.properties ?? {}));
     for (const w of windows) yield* exportWindow(ctx, w, kept);
   },

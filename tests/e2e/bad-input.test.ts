@@ -2,7 +2,7 @@
 // one row each. Every row must end with exit 2 before any output: nothing on stdout, no stack
 // trace, and exactly the expected CRITICAL lines, each saying what to fix.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempDir, writeJson, type CliResult } from '../helpers/cli.js';
 import { closedPort, expectBadInput, requireBuild } from './support/e2e.js';
@@ -205,6 +205,81 @@ const ROWS: Row[] = [
   },
   { name: '--catalog without a file', args: () => ['--config', good, '--catalog'], expected: [`CRITICAL Not enough arguments following: catalog; ${HELP}`] },
   { name: '--about in an unknown format', args: () => ['--about', '--format', 'yaml'], expected: [`CRITICAL Invalid values: Argument: format, Given: "yaml", Choices: "json", "markdown", "text"; ${HELP}`] },
+  // Flags as Singer SDK users type them
+  {
+    name: '--test with a mode that does not exist',
+    args: () => ['--config', good, '--test=1'],
+    expected: ['CRITICAL --test takes no value or one of all, schema, connection (got "1"); e.g. --test=connection checks only the credentials'],
+  },
+  {
+    name: '--test twice',
+    args: () => ['--config', good, '--test', '--test=schema'],
+    expected: ['CRITICAL --test may be given only once'],
+  },
+  { name: '--discover=all (a sync must not start)', args: () => ['--config', good, '--discover=all'], expected: [`CRITICAL --discover takes no value (got "--discover=all"); ${HELP}`] },
+  { name: '-d=yes', args: () => ['--config', good, '-d=yes'], expected: [`CRITICAL --discover takes no value (got "-d=yes"); ${HELP}`] },
+  { name: '--about=json', args: () => ['--about=json'], expected: [`CRITICAL --about takes no value (got "--about=json"); ${HELP}`] },
+  // Files: reasons in words, a byte-order mark skipped
+  {
+    name: 'config file is a directory',
+    args: (f) => ['--config', path.dirname(f('marker.json', {}))],
+    expected: (d) => [`CRITICAL config file ${d} is a directory, not a file; pass an existing JSON file to --config`],
+  },
+  { name: 'state file is a directory', args: () => ['--config', good, '--state', dir], expected: (d) => [`CRITICAL state file ${d} is a directory, not a file`] },
+  { name: 'catalog file is a directory', args: () => ['--config', good, '--catalog', dir], expected: (d) => [`CRITICAL catalog file ${d} is a directory, not a file`] },
+  // root reads any file, so permission denied can only be shown to another user.
+  ...(process.getuid?.() === 0
+    ? []
+    : [
+        {
+          name: 'config file without read permission',
+          args: (f: typeof file) => {
+            const p = f('unreadable.json', {});
+            chmodSync(p, 0o000);
+            return ['--config', p];
+          },
+          expected: (d: string) => [`CRITICAL config file ${path.join(d, 'unreadable.json')} cannot be read: permission denied`],
+        } satisfies Row,
+      ]),
+  {
+    name: 'config not JSON after a byte-order mark (the position counts from after it)',
+    args: (f) => ['--config', f('bom-comma.json', '\ufeff{"start_date": "2026-01-01",}')],
+    expected: (d) => [`CRITICAL config file ${path.join(d, 'bom-comma.json')} is not valid JSON: Expected double-quoted property name at line 1, column 29`],
+  },
+  // Airbyte's files
+  {
+    name: 'Airbyte data_region value that does not exist',
+    args: withConfig({ data_region: 'US Server' }),
+    expected: ['CRITICAL config: data_region: must be "standard" (amplitude.com) or "eu" (analytics.eu.amplitude.com) (got "US Server")'],
+  },
+  {
+    name: 'Airbyte request_time_range over a year',
+    args: withConfig({ request_time_range: 9000 }),
+    expected: [`CRITICAL config: request_time_range (Airbyte's name of events_window_hours): ${WHOLE(1, 8760)} (got 9000)`],
+  },
+  {
+    name: 'Airbyte events state without a cursor (the concurrent slices form)',
+    args: withState('airbyte-slices.json', [
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'events' }, stream_state: { state_type: 'date-range', slices: [] } } },
+    ]),
+    expected: [
+      'CRITICAL state: Airbyte\'s events state {"state_type":"date-range","slices":[]} holds no usable server_upload_time; write {"bookmarks": {"events": {"server_upload_time": "<first hour to export, e.g. 2026-06-16T11:00:00Z>"}}} instead',
+    ],
+  },
+  {
+    name: 'Airbyte per-stream state with a future events hour',
+    args: withState('airbyte-future.json', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'events' }, stream_state: { server_upload_time: '20990101T00' } } }]),
+    expected: [
+      'INFO state: converted Airbyte\'s per-stream state into Singer bookmarks: events from 2099-01-01T00:00:00Z',
+      'CRITICAL state: bookmarks["events"]: server_upload_time "2099-01-01T00:00:00Z" is in the future; fix or remove the events bookmark',
+    ],
+  },
+  // Credentials written into api_url never shown
+  {
+    name: 'api_url with a password and a scheme that is not http(s)',
+    args: withConfig({ api_url: 'ftp://proxyuser:proxy-pass-1234@proxy.example.com' }),
+    expected: ['CRITICAL config: api_url: must be an http(s) URL such as https://amplitude.com (got "ftp://***@proxy.example.com")'],
+  },
 ];
 
 const results = new Map<string, CliResult>();

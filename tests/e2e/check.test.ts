@@ -38,10 +38,10 @@ const settings = (target: Simulator, extra: Record<string, unknown> = {}): Recor
   ...extra,
 });
 let n = 0;
-const testWith = (config: Record<string, unknown>) => runCli(['--config', writeJson(dir, `config-${++n}.json`, config), '--test']);
+const testWith = (config: Record<string, unknown>) => runCli(['--config', writeJson(dir, `config-${++n}.json`, config), '--test=connection']);
 const requestsOf = (target: Simulator) => target.requests.map((r) => [r.method, r.path, r.status]);
 
-describe('--test', () => {
+describe('--test=connection', () => {
   it('accepts good credentials: exit 0, one line starting with ok, one request', async () => {
     const r = await testWith(settings(sim));
     const visible = eventsList(sim.options).length;
@@ -87,7 +87,7 @@ describe('--test', () => {
     const config = writeJson(dir, 'meltano.config.json', settings(sim));
     const catalog = writeJson(dir, 'meltano.catalog.json', (await runCli(['--config', config, '--discover'])).stdout);
     const state = writeJson(dir, 'meltano.state.json', { bookmarks: { events: { server_upload_time: '2026-01-02T00:00:00Z' } } });
-    const r = await runCli(['--config', config, '--catalog', catalog, '--state', state, '--test']);
+    const r = await runCli(['--config', config, '--catalog', catalog, '--state', state, '--test=connection']);
     expect([r.code, r.stderr, r.stdout.split('\n').length, r.stdout.startsWith('ok: ')]).toEqual([0, '', 2, true]);
     expect(requestsOf(sim)).toEqual([['GET', '/api/2/events/list', 200]]);
   });

@@ -112,7 +112,7 @@ describe('CLI-1 bad config → exit 2, one clear line per problem, nothing on st
     const list = file('list.json', [{ start_date: '2026-01-01' }]);
     const runs = await Promise.all([missing, folder, invalid, list].map((c) => runCli(['--config', c, '--discover'])));
     expectBadInput(runs[0]!, [`CRITICAL config file ${missing} does not exist; pass an existing JSON file to --config`]);
-    expectBadInput(runs[1]!, [`CRITICAL config file ${folder} cannot be read (EISDIR)`]);
+    expectBadInput(runs[1]!, [`CRITICAL config file ${folder} is a directory, not a file; pass an existing JSON file to --config`]);
     expectBadInput(runs[2]!, [`CRITICAL config file ${invalid} is not valid JSON: Expected double-quoted property name at line 1, column 29`]);
     expectBadInput(runs[3]!, [`CRITICAL config file ${list} must hold a JSON object of settings, e.g. {"api_key": "...", "start_date": "2026-01-01"}`]);
   });
@@ -143,10 +143,16 @@ describe('CLI-1 bad config → exit 2, one clear line per problem, nothing on st
     expectBadInput(order, ['CRITICAL config: end_date: must be after start_date (got start_date 2026-03-01, end_date 2026-02-01)']);
   });
 
-  it('needs the credentials and start_date for --test and for a sync, but not for discovery', async () => {
+  it('needs the credentials and start_date for --test and a sync, only the credentials for --test=connection, nothing for discovery', async () => {
     const empty = file('empty.json', {});
-    const [test, sync, discover] = await Promise.all([runCli(['--config', empty, '--test']), runCli(['--config', empty]), runCli(['--config', empty, '--discover'])]);
+    const [connection, test, sync, discover] = await Promise.all([
+      runCli(['--config', empty, '--test=connection']),
+      runCli(['--config', empty, '--test']),
+      runCli(['--config', empty]),
+      runCli(['--config', empty, '--discover']),
+    ]);
     const missing = ['api_key', 'secret_key', 'start_date'].map((k) => `CRITICAL config: ${k}: is required to sync; set it in the config file or TAP_AMPLITUDE_${k.toUpperCase()}`);
+    expectBadInput(connection, missing.slice(0, 2));
     expectBadInput(test, missing);
     expectBadInput(sync, missing);
     expect([discover.code, discover.stderr, streamIds(discover)]).toEqual([0, '', FIXED]);
@@ -238,11 +244,11 @@ describe('CFG-2 no secret in any output', () => {
   it('keeps credentials out of every bad-input message', async () => {
     const runs = await Promise.all([
       runCli(['-c', file('s1.json', `{"api_key": "${MARKER}", "secret_key": ${MARKER}}`), '-d']),
-      runCli(['-c', file('s2.json', `{"api_key": "${MARKER}",`), '--test']),
+      runCli(['-c', file('s2.json', `{"api_key": "${MARKER}",`), '--test=connection']),
       runCli(['-c', file('s3.json', { api_key: [MARKER], secret_key: { v: MARKER }, start_date: 'x' }), '-d']),
       runCli(['-c', file('s4.json', { api_key: MARKER, secret_key: MARKER }), '--test']),
       runCli(['-c', file('s5.json', { apikey: MARKER, secret: MARKER, start_date: '2026-01-01' }), '-d']),
-      runCli(['-c', 'ENV', '--test'], { env: { ...NO_ENV_SETTINGS, TAP_AMPLITUDE_API_KEY: MARKER, TAP_AMPLITUDE_SECRET_KEY: MARKER, TAP_AMPLITUDE_END_DATE: 'x' } }),
+      runCli(['-c', 'ENV', '--test=connection'], { env: { ...NO_ENV_SETTINGS, TAP_AMPLITUDE_API_KEY: MARKER, TAP_AMPLITUDE_SECRET_KEY: MARKER, TAP_AMPLITUDE_END_DATE: 'x' } }),
     ]);
     expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 0, 2]);
     for (const r of runs) {

@@ -289,8 +289,10 @@ describe('every fault kind on every stream family: the run completes with the gr
           { start: hourKey(START_MS + 2 * HOUR_MS), end: window1.end },
           window2,
         ]);
+        // Log lines give windows as RFC 3339 spans, the end excluded.
+        const at = (ms: number): string => isoOf(ms).replace('.000Z', 'Z');
         expect(lines).toContain(
-          `WARNING events: window ${window1.start}..${window1.end} timed out (504); splitting it into ${window1.start}..${hourKey(START_MS + HOUR_MS)} and ${hourKey(START_MS + 2 * HOUR_MS)}..${window1.end}`,
+          `WARNING events: window ${at(START_MS)}..${at(START_MS + 4 * HOUR_MS)} timed out (504); splitting it into ${at(START_MS)}..${at(START_MS + 2 * HOUR_MS)} and ${at(START_MS + 2 * HOUR_MS)}..${at(START_MS + 4 * HOUR_MS)}`,
         );
         continue;
       }
@@ -367,7 +369,7 @@ describe('faults that do not go away: the expected one-line error, the other str
     expect(lines).toContain(failureLine(host, 'cohorts', 'cohorts', '/api/3/cohorts', unavailable));
     expect(lines).toContain(failureLine(host, `chart_${CHART}`, `chart ${CHART}`, PATHS.chart, unavailable));
     expect(lines.find((l) => l.startsWith('CRITICAL'))).toMatch(
-      new RegExp(`^CRITICAL \\d stream\\(s\\) failed; the state written covers everything extracted\\. First failure: ${escape(failureLine(host, 'events', 'export', `/api/2/export?${w1}`, unavailable).slice('ERROR '.length))}$`),
+      new RegExp(`^CRITICAL \\d streams failed; the state written covers everything extracted\\. First failure: ${escape(failureLine(host, 'events', 'export', `/api/2/export?${w1}`, unavailable).slice('ERROR '.length))}$`),
     );
     // Bounded: 8 tries of each failing request, and the chart read once for both chart streams.
     expect([requestsTo(sim, PATHS.export).length, requestsTo(sim, PATHS.cohorts).length, requestsTo(sim, PATHS.chart).length]).toEqual([8, 8, 8]);
@@ -406,7 +408,7 @@ describe('faults that do not go away: the expected one-line error, the other str
       `${h0}..${h0}`,
     ]);
     expect(stderrLines(run)).toContain(
-      `ERROR stream events failed: export ${h0}..${h0}: even one hour of events timed out (504) at the Export API (Gateway Timeout — Simulated gateway timeout); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
+      `ERROR stream events failed: export ${isoOf(START_MS).replace('.000Z', 'Z')}..${isoOf(START_MS + HOUR_MS).replace('.000Z', 'Z')}: even one hour of events timed out (504) at the Export API (Gateway Timeout — Simulated gateway timeout); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
     );
     expect(run.records('events')).toEqual([]);
     expect(run.records('events_list')).toEqual(sim.truth.eventsList());

@@ -201,7 +201,7 @@ describe('SIGKILL, then a rerun from the last STATE seen', () => {
   });
 });
 
-describe('SIGTERM stops at once: exit 143, a STATE last, temporary files removed', () => {
+describe('SIGTERM stops at once: ended by the signal (a shell shows 143), a STATE last, temporary files removed', () => {
   interface Stopped {
     sim: Simulator;
     run: Finished;
@@ -262,7 +262,7 @@ describe('SIGTERM stops at once: exit 143, a STATE last, temporary files removed
 
   it.each(['in the middle of a download', 'while waiting to retry (Retry-After: 30)', "while a window's records are written"])('%s', (name) => {
     const { sim, run } = stopped.get(name) as Stopped;
-    expect({ code: run.code, signal: run.signal }).toEqual({ code: 143, signal: null });
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: null, signal: 'SIGTERM' });
     expect(run.stderr).toContain('WARNING received SIGTERM; stopping');
     expect(run.stderr).not.toContain('    at ');
     expect(tempDirsOf(run.pid)).toEqual([]);

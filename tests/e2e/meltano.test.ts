@@ -65,6 +65,9 @@ interface Catalog {
 const meltanoSchemaFile = path.join(repoRoot, 'tests', 'fixtures', 'meltano', 'meltano.schema.json');
 const project = parse(readFileSync(path.join(repoRoot, 'meltano.yml'), 'utf8')) as Project;
 const tap = project.plugins.extractors.find((e) => e.name === 'tap-amplitude') as Extractor;
+/** The plugin definition `meltano add --from-ref` reads (Meltano Hub's extractor format). */
+const definitionFile = path.join(repoRoot, 'meltano', 'tap-amplitude.yml');
+const definition = parse(readFileSync(definitionFile, 'utf8')) as Extractor & { variant?: string; label?: string; settings?: Array<Setting & { description?: string }> };
 const CHARTS = ['gl9dulhv', 'ts7d0a1b', 'gb2c3d4e', 'fn5f6a7b', 'mt8c9d0e'];
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -201,6 +204,40 @@ function applyMeltanoRules(catalog: Catalog, select: string[], metadata: Record<
   }
   return out;
 }
+
+describe('the plugin definition for `meltano add --from-ref` (meltano/tap-amplitude.yml)', () => {
+  it('is an extractor definition Meltano\'s schema accepts, and rejects what it should', () => {
+    // `--from-ref` adds the file's plugin to meltano.yml as it stands: it must validate there.
+    const asProject = (extractor: unknown) => ({ version: 1, plugins: { extractors: [extractor] } });
+    expect(errorsOf(asProject(definition))).toEqual([]);
+    expect(errorsOf(asProject({ ...definition, capabilities: ['sync'] }))).toContain('/plugins/extractors/0/capabilities/0 must be equal to one of the allowed values');
+    expect(errorsOf(asProject({ ...definition, pip_install: 'x' }))).toContain('/plugins/extractors/0 must NOT have unevaluated properties');
+  });
+
+  it('runs the installed command tap-amplitude, names itself like meltano.yml, and needs no pip_url', () => {
+    expect([definition.name, definition.namespace, definition.executable, definition.pip_url]).toEqual(['tap-amplitude', 'tap_amplitude', 'tap-amplitude', undefined]);
+    expect(definition.variant).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('declares the capabilities and the settings of --about: names, kinds, secrets, defaults, descriptions', () => {
+    expect(definition.capabilities).toEqual(about.capabilities);
+    const settings = definition.settings ?? [];
+    expect(settings.map((s) => s.name)).toEqual(Object.keys(about.settings.properties));
+    for (const s of settings) {
+      const prop = about.settings.properties[s.name] as AboutProp & { description?: string };
+      const kind = prop.format === 'date-time' ? 'date_iso8601' : prop.enum ? 'options' : prop.type;
+      expect([s.name, s.kind, s.sensitive === true, s.description]).toEqual([s.name, kind, prop.sensitive === true, prop.description]);
+      if (prop.enum) expect([s.name, s.options?.map((o) => o.value)]).toEqual([s.name, prop.enum]);
+      if (s.value !== undefined) expect([s.name, s.value]).toEqual([s.name, prop.default]);
+    }
+    expect(definition.settings_group_validation).toEqual([about.settings.required]);
+  });
+
+  it('matches the extractor of this repository\'s meltano.yml in everything but the executable', () => {
+    const strip = (e: Extractor) => ({ capabilities: e.capabilities, settings: (e.settings ?? []).map(({ name, kind, sensitive, value, options }) => ({ name, kind, sensitive, value, options })) });
+    expect(strip(definition)).toEqual(strip(tap));
+  });
+});
 
 describe('discovery gives Meltano a metadata entry for every field', () => {
   let catalog: Catalog;

@@ -29,7 +29,10 @@ function expectedRecord(line: string, dropped: ReadonlySet<string>): string {
     if (dropped.has(key)) continue;
     record[key] = TIMESTAMP_KEYS.has(key) && typeof value === 'string' ? rfc3339(value) : value;
   }
-  return JSON.stringify(record).replace(PROTECTED, '$1');
+  // Written in ASCII, as singer-python writes: each non-ASCII UTF-16 unit as \uXXXX.
+  return JSON.stringify(record)
+    .replace(PROTECTED, '$1')
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function rfc3339(value: string): string | null {

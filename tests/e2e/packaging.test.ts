@@ -1,9 +1,11 @@
 // Packaging: the npm tarball holds what an installed tap needs (the built CLI and the stream schemas
 // in catalogs/) and nothing of the development tree, and the `tap-amplitude` command it installs
-// works from an unrelated directory. Dependencies come from the npm cache when it has them
-// (--prefer-offline); the registry is needed only for what the cache lacks.
+// works from an unrelated directory. And an unbuilt clone installs with `npm install -g <folder>`
+// into a clean prefix (its `prepare` script installs the locked dependencies and builds).
+// Dependencies come from the npm cache when it has them (--prefer-offline); the registry is
+// needed only for what the cache lacks.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, runProcess, tempDir, writeJson } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -29,7 +31,8 @@ let installed: Run;
 
 beforeAll(async () => {
   requireBuild();
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', packDir], repoRoot);
+  // --ignore-scripts: `prepare` would rebuild dist/ under the other suites running the CLI; it is built already.
+  const pack = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], repoRoot);
   expect(pack.code).toBe(0);
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   packed = info!.files.map((f) => f.path).sort();
@@ -67,5 +70,40 @@ describe('npm package', () => {
     const ids = (JSON.parse(installedRun.stdout) as { streams: Array<{ tap_stream_id: string }> }).streams.map((s) => s.tap_stream_id);
     expect(ids).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_abc123xy', 'charts_metadata']);
     expect(installedRun.stdout).toBe(builtRun.stdout);
+  });
+});
+
+describe('npm install -g from an unbuilt clone\'s folder', () => {
+  const cloneDir = tempDir('tap-amplitude-clone-');
+  const prefix = tempDir('tap-amplitude-prefix-');
+  let install: Run;
+
+  beforeAll(async () => {
+    // What a clone holds: the files git tracks (plus new ones not ignored), no node_modules, no dist.
+    const listed = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], repoRoot);
+    expect(listed.code).toBe(0);
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      let content: Buffer;
+      try {
+        content = readFileSync(path.join(repoRoot, file));
+      } catch {
+        continue; // deleted in the working tree
+      }
+      mkdirSync(path.dirname(path.join(cloneDir, file)), { recursive: true });
+      writeFileSync(path.join(cloneDir, file), content);
+    }
+    expect(readdirSync(cloneDir)).not.toContain('dist');
+    install = await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', cloneDir], projectDir, 170_000);
+  }, 180_000);
+
+  afterAll(() => {
+    rmSync(cloneDir, { recursive: true, force: true });
+    rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it('installs, and the tap-amplitude it puts on the prefix\'s PATH prints the version', async () => {
+    expect([install.code, install.stderr.split('\n').filter((l) => /ERR!|npm error/.test(l))]).toEqual([0, []]);
+    const r = await run(path.join(prefix, 'bin', 'tap-amplitude'), ['--version'], projectDir);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, `tap-amplitude v${packageVersion}\n`, '']);
   });
 });

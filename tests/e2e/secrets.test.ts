@@ -144,7 +144,7 @@ beforeAll(async () => {
     'every fault kind in turn': async (level) =>
       runWith(baseConfig(await faulty((sim, path) => sequence.forEach((f, i) => sim.faults.add({ ...f, path, requests: [i + 1] })))), [], level),
     'wrong secret (403)': async (level) => runWith(baseConfig((await simulator()).url, WRONG_SECRET), [], level),
-    'wrong secret (403), --test': async (level) => runWith(baseConfig((await simulator()).url, WRONG_SECRET), ['--test'], level),
+    'wrong secret (403), --test': async (level) => runWith(baseConfig((await simulator()).url, WRONG_SECRET), ['--test=connection'], level),
     'unreachable host': (level) => runWith(baseConfig(closed), [], level),
     'unknown host': (level) => runWith(baseConfig('http://amplitude-host.invalid'), [], level),
     'retries exhausted': async (level) => runWith(baseConfig(await faulty((sim, path) => sim.faults.add({ path, kind: 'status', status: 503 }))), [], level),

@@ -78,6 +78,22 @@ describe('message lines', () => {
     );
   });
 
+  it('writes ASCII only, as singer-python does: other characters as \\u escapes of the same JSON value', async () => {
+    const sink = new FastSink();
+    const writer = new SingerWriter(sink);
+    const record = { city: 'São Paulo', region: 'Île-de-France', note: 'Zürich → 東京 😀', plain: 'a"b\\c' };
+    writer.recordJson('"events"', JSON.stringify(record), '"2026-01-02T03:04:05.678Z"');
+    writer.state({ bookmarks: { 'chart_é': { at: 'ü' } } });
+    await writer.flush();
+    const [line, state] = sink.received.split('\n');
+    expect(line).toBe(
+      '{"type":"RECORD","stream":"events","record":{"city":"S\\u00e3o Paulo","region":"\\u00cele-de-France","note":"Z\\u00fcrich \\u2192 \\u6771\\u4eac \\ud83d\\ude00","plain":"a\\"b\\\\c"},"time_extracted":"2026-01-02T03:04:05.678Z"}',
+    );
+    expect((JSON.parse(line as string) as { record: unknown }).record).toEqual(record);
+    expect(JSON.parse(state as string)).toEqual({ type: 'STATE', value: { bookmarks: { 'chart_é': { at: 'ü' } } } });
+    expect(/[^\x00-\x7f]/.test(sink.received)).toBe(false);
+  });
+
   it('leaves out empty bookmark_properties', async () => {
     const sink = new FastSink();
     const writer = new SingerWriter(sink);
