@@ -300,7 +300,7 @@ beforeAll(async () => {
       }
     }),
   );
-}, 60_000);
+}, 150_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bad input → exit 2, nothing on stdout, no stack trace, one line per problem saying what to fix', () => {

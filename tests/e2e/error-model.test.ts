@@ -47,7 +47,7 @@ describe('what each kind of failure does to a run', () => {
     const failure = `stream chart_${NO_DATA} failed: chart response has no "data" field (fields: wasCached, timeComputed)`;
     expect(lines.filter((l) => l.startsWith('ERROR') || l.startsWith('CRITICAL'))).toEqual([
       `ERROR ${failure}`,
-      `CRITICAL 1 stream(s) failed; the state written covers everything extracted. First failure: ${failure}`,
+      `CRITICAL 1 stream failed; the state written covers everything extracted. First failure: ${failure}`,
     ]);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.stderr).not.toContain('    at ');

@@ -82,6 +82,7 @@ describe('sync-time lines against the simulator', () => {
   let dir: string;
   let future: CliResult;
   let backfill: CliResult;
+  let recent: CliResult;
   let proxied: CliResult;
   let checked: CliResult;
 
@@ -98,11 +99,13 @@ describe('sync-time lines against the simulator', () => {
     const tomorrow = new Date(Date.now() + DAY_MS).toISOString().slice(0, 10);
     // The password of a proxy written into api_url: http://user:pass@host.
     const withUserinfo = sim.url.replace('http://', 'http://proxyuser:proxy-pass-5150@');
-    [future, backfill, proxied, checked] = await Promise.all([
+    const twoDaysAgo = new Date(Date.now() - 2 * DAY_MS).toISOString().slice(0, 10);
+    [future, backfill, recent, proxied, checked] = await Promise.all([
       runCli(['--config', writeJson(dir, 'future.json', { ...base, start_date: tomorrow }), '--catalog', await catalog(['events', 'active_users', 'cohorts'])]),
-      runCli(['--config', writeJson(dir, 'backfill.json', { ...base, start_date: dataStart.toISOString().slice(0, 10) }), '--catalog', await catalog(['average_session_length', 'cohorts', 'events'])], {
+      runCli(['--config', writeJson(dir, 'backfill.json', { ...base, start_date: dataStart.toISOString().slice(0, 10) }), '--catalog', await catalog(['average_session_length', 'cohorts'])], {
         env: { LOG_LEVEL: 'info' },
       }),
+      runCli(['--config', writeJson(dir, 'recent.json', { ...base, start_date: twoDaysAgo, chart_ids: ['gl9dulhv'] })], { env: { LOG_LEVEL: 'info' } }),
       runCli(['--config', writeJson(dir, 'proxied.json', { ...base, api_url: withUserinfo, start_date: tomorrow }), '--catalog', await catalog(['cohorts'])], { env: { LOG_LEVEL: 'debug' } }),
       runCli(['--config', writeJson(dir, 'proxied-check.json', { ...base, api_url: withUserinfo }), '--test=connection'], { env: { LOG_LEVEL: 'debug' } }),
     ]);
@@ -129,7 +132,10 @@ describe('sync-time lines against the simulator', () => {
   });
 
   it('counts in words ("1 record", "1 day", not "1 records") and every time in RFC 3339', () => {
-    const lines = stderrLines(backfill);
+    expect(recent.code).toBe(0);
+    const lines = [...stderrLines(recent), ...stderrLines(backfill)];
+    // charts_metadata writes one record per chart: "1 record".
+    expect(lines).toContain('INFO stream charts_metadata: done, 1 record');
     expect(lines.filter((l) => /\b1 (records|days|windows|streams)\b|\(s\)/.test(l))).toEqual([]);
     expect(lines.filter((l) => /\b\d{8}T\d{2}\b/.test(l))).toEqual([]);
     expect(lines.find((l) => l.startsWith('INFO events: '))).toMatch(/^INFO events: \d+ windows of up to 24 h, \d{4}-\d{2}-\d{2}T\d{2}:00:00Z\.\.\d{4}-\d{2}-\d{2}T\d{2}:00:00Z \(\d+ upload hours\)$/);

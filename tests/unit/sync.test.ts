@@ -52,13 +52,13 @@ const alphaSel = (fields: string[], method: 'INCREMENTAL' | 'FULL_TABLE' = 'INCR
 });
 const betaSel: SelectedStream = { name: 'beta', fields: ['id', 'label'], keyProperties: ['id'], replicationMethod: 'FULL_TABLE' };
 
-async function run(streams: StreamDefinition[], selection: SelectedStream[], state?: StateValue, controller = new AbortController()) {
+async function run(streams: StreamDefinition[], selection: SelectedStream[], state?: StateValue, controller = new AbortController(), maxRecordsPerStream?: number) {
   const sink = new Sink();
   const writer = new SingerWriter(sink);
   const logs: string[] = [];
   const log = new Logger('info', (line) => logs.push(line));
   const metrics = new Metrics(log);
-  let result: { failures: string[] } | undefined;
+  let result: { failures: string[]; failedStreams: string[]; counts: Record<string, number> } | undefined;
   let error: unknown;
   try {
     result = await runSync({
@@ -73,6 +73,7 @@ async function run(streams: StreamDefinition[], selection: SelectedStream[], sta
       signal: controller.signal,
       tempDir: '/nonexistent',
       now: () => new Date(NOW),
+      ...(maxRecordsPerStream === undefined ? {} : { maxRecordsPerStream }),
     });
   } catch (err) {
     error = err;
@@ -103,7 +104,7 @@ describe('message order and content', () => {
     const input: StateValue = { bookmarks: { alpha: { updated_at: '2025-12-31T00:00:00Z' }, old_stream: { x: 1 } } };
     const { result, messages, metrics } = await run([alpha, beta], [alphaSel(['id', 'updated_at', 'name']), betaSel], input);
 
-    expect(result).toEqual({ failures: [] });
+    expect(result).toEqual({ failures: [], failedStreams: [], counts: { alpha: 3, beta: 1 } });
     expect(messages).toEqual([
       { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2025-12-31T00:00:00Z' }, old_stream: { x: 1 } } } },
       {
@@ -153,6 +154,27 @@ describe('message order and content', () => {
   });
 });
 
+describe('--test: at most one record per stream', () => {
+  it('stops each stream after its first record, closes its generator, and writes no STATE', async () => {
+    let closed = false;
+    const beta = betaStream(async function* () {
+      try {
+        yield { recordsJson: ['{"id":1,"label":"a"}', '{"id":2,"label":"b"}'] };
+        yield { record: { id: 3 } };
+      } finally {
+        closed = true; // where a stream removes its temporary files
+      }
+    });
+    const alpha = alphaStream([{ bookmark: { updated_at: 'u0' } }, { record: { id: 'a1', updated_at: 'u' } }, { record: { id: 'a2', updated_at: 'u' } }]);
+    const input = { bookmarks: { alpha: { updated_at: 'x' } } };
+    const { result, messages } = await run([alpha, beta], [alphaSel(['id', 'updated_at']), betaSel], input, new AbortController(), 1);
+    expect(result).toEqual({ failures: [], failedStreams: [], counts: { alpha: 1, beta: 1 } });
+    expect(messages.map((m) => `${String(m.type)} ${String(m.stream ?? '')}`)).toEqual(['SCHEMA alpha', 'RECORD alpha', 'SCHEMA beta', 'RECORD beta']);
+    expect(messages[3]?.record).toEqual({ id: 1, label: 'a' });
+    expect(closed).toBe(true);
+  });
+});
+
 describe('failures', () => {
   it('reports a failing stream, runs the next one and still ends on a STATE', async () => {
     const beta = betaStream(async function* () {
@@ -162,7 +184,7 @@ describe('failures', () => {
     const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }]);
     const { result, error, messages, logs } = await run([alpha, beta], [betaSel, alphaSel(['id', 'updated_at'])]);
     expect(error).toBeUndefined();
-    expect(result).toEqual({ failures: ['stream beta failed: the chart is gone'] });
+    expect(result).toEqual({ failures: ['stream beta failed: the chart is gone'], failedStreams: ['beta'], counts: { alpha: 1 } });
     expect(logs).toContain('ERROR stream beta failed: the chart is gone\n');
     expect(messages.map((m) => `${String(m.type)} ${String(m.stream ?? '')}`)).toEqual(['SCHEMA beta', 'RECORD beta', 'SCHEMA alpha', 'RECORD alpha', 'STATE ', 'STATE ']);
     expect(messages[messages.length - 1]).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { updated_at: 'u' } }, currently_syncing: null } });
