@@ -14,7 +14,6 @@ const BROKEN_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
  * Messages are written in ASCII, as singer-python writes them (non-ASCII escaped as \uXXXX, the same
  * JSON value): `meltano config test` decodes the tap's stdout as ASCII and fails on anything else.
  */
-const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 const escapeUnit = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
@@ -82,17 +81,26 @@ export class SingerWriter {
 
   private line(json: string): void {
     if (this.closedBy) throw this.closedBy;
-    // Outside strings JSON is ASCII, so each non-ASCII code unit is inside a string and escapes alike.
-    const text = NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, escapeUnit) : json;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    const room = text.length * 3 + 1;
-    if (this.used + room > this.chunk.length) {
-      this.flushBuffer();
-      if (room > this.chunk.length) this.chunk = Buffer.allocUnsafe(room);
+    this.reserve(json.length * 3 + 1);
+    const written = this.chunk.write(json, this.used);
+    if (written === json.length) {
+      this.used += written; // one byte per code unit: ASCII, the common case costs no scan
+    } else {
+      // Outside strings JSON is ASCII, so each non-ASCII code unit is inside a string and escapes alike.
+      const text = json.replace(NON_ASCII_ALL, escapeUnit);
+      this.reserve(text.length + 1);
+      this.used += this.chunk.write(text, this.used);
     }
-    this.used += this.chunk.write(text, this.used);
     this.chunk[this.used++] = NEWLINE;
     if (this.used >= FLUSH_AT) this.flushBuffer();
+  }
+
+  /** Room for `bytes` more in the chunk, flushing (or growing it for one long line) first. */
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.chunk.length) return;
+    this.flushBuffer();
+    if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
   }
 
   private flushBuffer(): void {
