@@ -4,7 +4,7 @@ NPM ?= npm
 # Tests run in a zone far from UTC so that any local-time parsing of Amplitude's zone-less timestamps shows up.
 TEST_TZ ?= America/New_York
 
-.PHONY: all install build build-simulator typecheck test unit simulator demo bench clean
+.PHONY: all install build build-simulator typecheck test unit simulator demo bench integration clean
 
 all: build
 
@@ -44,6 +44,11 @@ demo: build build-simulator
 
 bench: build build-simulator
 	node scripts/bench.mjs
+
+# The output loaded by the real Singer consumers found on PATH (singer-check-tap, target-jsonl,
+# target-csv, target-postgres with pg-local), twice; not part of `make test` (see docs/integration.md).
+integration: build build-simulator
+	node scripts/integration.mjs
 
 clean:
 	rm -rf dist build coverage demo-output bench/data

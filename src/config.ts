@@ -87,6 +87,12 @@ export const configSchema = z
       .describe('Group active_users counts by country (needs the country property in the project, else Amplitude answers 400).'),
     max_concurrency: intIn(1, 5, 5, 'Most requests in flight at once; Amplitude allows 5 concurrent requests per project.'),
     request_timeout_seconds: intIn(1, 3600, 300, 'Seconds without a byte from Amplitude before a request is abandoned and retried (an idle timeout, not a total deadline).'),
+    emit_activate_version_messages: z
+      .boolean({ error: 'must be true or false' })
+      .default(true)
+      .describe(
+        'Tag the records of full-table streams (annotations, cohorts, events_list, charts) with a table version and send ACTIVATE_VERSION once a stream was read completely, so targets that support it drop rows that are gone (the Meltano SDK setting of the same name).',
+      ),
   })
   .strict();
 

@@ -46,10 +46,22 @@ export function checkBookmarks(opts: Pick<SyncOptions, 'streams' | 'selection' |
     const def = opts.streams.find((s) => s.name === sel.name);
     const bookmark = opts.state?.bookmarks[sel.name];
     if (!def?.checkBookmark || !bookmark || sel.replicationMethod !== 'INCREMENTAL') continue;
+    // Only the table version of a stream that ran as FULL_TABLE before: no bookmark to check yet.
+    if (Object.keys(bookmark).every((k) => k === 'version')) continue;
     const problem = def.checkBookmark(bookmark, opts.config, now);
     if (problem) problems.push(`state: bookmarks["${sel.name}"]: ${problem}`);
   }
   if (problems.length > 0) throw new BadInput(problems);
+}
+
+/**
+ * The table version of a FULL_TABLE stream for this run: epoch milliseconds (the convention of
+ * tap-postgres and the Meltano SDK), and always above the version the input state recorded, so a
+ * target never activates an older copy after a newer one.
+ */
+export function nextTableVersion(now: Date, previous: unknown): number {
+  const ms = now.getTime();
+  return typeof previous === 'number' && Number.isSafeInteger(previous) && previous >= ms ? previous + 1 : ms;
 }
 
 function selectedSchema(schema: JsonSchema, fields: readonly string[]): JsonSchema {
@@ -101,6 +113,19 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const openKeys = def.schema.additionalProperties === true ? new Set(Object.keys(def.schema.properties ?? {})) : null;
     let extractedAt = JSON.stringify(now().toISOString());
     const progress = new StreamProgress(sel.name, log);
+    // FULL_TABLE streams replace their table: records carry this run's version, and ACTIVATE_VERSION
+    // follows only a completely read stream. On a first sync (no version in the state) one also
+    // comes just before the first record, as classic Singer taps do, so the table exists while it
+    // loads; a stream that fails before any record (a missing chart) sends none at all.
+    const previousVersion = tracker.bookmark(sel.name)?.version;
+    // A --test run (a record limit) versions nothing: it never holds a whole table.
+    const versioned = sel.replicationMethod === 'FULL_TABLE' && opts.config.emit_activate_version_messages && limit === undefined;
+    const version = versioned ? nextTableVersion(now(), previousVersion) : undefined;
+    let activateFirst = version !== undefined && previousVersion === undefined;
+    // A versioned stream's records share the time_extracted of its first record (each is read in one
+    // go): a target keeping it as _sdc_extracted_at can tell the latest run's rows from stale ones.
+    const sameExtraction = version !== undefined;
+    let complete = true;
     log.info(`stream ${sel.name}: starting`);
     try {
       for await (const item of def.sync(ctx)) {
@@ -110,19 +135,28 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             if (writeState) writer.state(tracker.snapshot());
           }
           progress.checkpoint(Object.values(item.bookmark).map(String).join(','));
-        } else if ('recordsJson' in item) {
-          // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
-          extractedAt = JSON.stringify(now().toISOString());
-          const batch = limit === undefined ? item.recordsJson : item.recordsJson.slice(0, limit - progress.count);
-          for (const json of batch) writer.recordJson(streamJson, json, extractedAt);
-          progress.records(batch.length);
-          metrics.countRecords(sel.name, batch.length);
+        } else if ('incomplete' in item) {
+          if (version !== undefined) log.info(`stream ${sel.name}: ${item.incomplete}; this run's rows are not activated as the whole table`);
+          complete = false;
         } else {
-          // time_extracted: refreshed every 1,024 records rather than per record.
-          if ((progress.count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
-          writer.recordJson(streamJson, serialiseSelected(item.record, sel.fields, openKeys), extractedAt);
-          progress.records(1);
-          metrics.countRecords(sel.name);
+          if (activateFirst) {
+            writer.activateVersion(sel.name, version as number);
+            activateFirst = false;
+          }
+          if ('recordsJson' in item) {
+            // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
+            if (!sameExtraction || progress.count === 0) extractedAt = JSON.stringify(now().toISOString());
+            const batch = limit === undefined ? item.recordsJson : item.recordsJson.slice(0, limit - progress.count);
+            for (const json of batch) writer.recordJson(streamJson, json, extractedAt, version);
+            progress.records(batch.length);
+            metrics.countRecords(sel.name, batch.length);
+          } else {
+            // time_extracted: refreshed every 1,024 records rather than per record.
+            if (sameExtraction ? progress.count === 0 : (progress.count & 1023) === 0) extractedAt = JSON.stringify(now().toISOString());
+            writer.recordJson(streamJson, serialiseSelected(item.record, sel.fields, openKeys), extractedAt, version);
+            progress.records(1);
+            metrics.countRecords(sel.name);
+          }
         }
         if (writer.backpressured) await writer.ready();
         // Leaving the loop closes the stream's generator, whose cleanup (temporary files) runs at once.
@@ -130,6 +164,13 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       }
       progress.done();
       counts[sel.name] = progress.count;
+      // A stream cut short by a stop request is never activated: its version holds only part of the table.
+      if (version !== undefined && complete && !opts.signal.aborted) {
+        writer.activateVersion(sel.name, version);
+        // Kept under the stream's bookmark like tap-postgres does: the next run knows it is not a first sync.
+        tracker.setBookmark(sel.name, { version });
+        if (writeState) writer.state(tracker.snapshot());
+      }
       log.info(`stream ${sel.name}: done, ${plural(progress.count, 'record')}`);
     } catch (err) {
       progress.done();

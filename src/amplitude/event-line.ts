@@ -29,6 +29,16 @@ type JsonObject = Record<string, unknown>;
 
 const TIMESTAMP_FIELDS: ReadonlySet<string> = new Set(EXPORT_TIMESTAMP_FIELDS);
 
+// Numeric fields some exports carry as text (`"sample_rate": "0.5"`, amplitude-api.md §5.5): a
+// number in the record, so a SQL target gets one column type; text that is no number becomes null.
+const NUMERIC_FIELDS: readonly string[] = ['sample_rate', '$schema', 'location_lat', 'location_lng'];
+const NUMERIC_FIELD_SET: ReadonlySet<string> = new Set(NUMERIC_FIELDS);
+
+function numberFromText(text: string): number | null {
+  const n = text.trim() === '' ? NaN : Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Which top-level keys a record keeps (a Set of names, or any predicate with the same `has`). */
 export type KeySelection = Pick<ReadonlySet<string>, 'has'>;
 
@@ -53,6 +63,10 @@ export function transformEventLine(line: string, selected?: KeySelection | null)
 
   for (const field of EXPORT_TIMESTAMP_FIELDS) {
     if (Object.hasOwn(event, field)) event[field] = normalizeTimestamp(event[field]);
+  }
+  for (const field of NUMERIC_FIELDS) {
+    const value = event[field];
+    if (typeof value === 'string') event[field] = numberFromText(value);
   }
   const record = selected ? pick(event, selected) : event;
   const recordJson = needsSourceText(record) ? spliceRecord(line, selected ?? null) : JSON.stringify(record);
@@ -120,6 +134,7 @@ function spliceRecord(line: string, selected: KeySelection | null): string {
 }
 
 function memberValue(key: string, rawValue: string): string {
+  if (NUMERIC_FIELD_SET.has(key) && rawValue.charCodeAt(0) === QUOTE) return JSON.stringify(numberFromText(JSON.parse(rawValue) as string));
   if (!TIMESTAMP_FIELDS.has(key) || rawValue.charCodeAt(0) !== QUOTE) return rawValue;
   const value = JSON.parse(rawValue) as string;
   const normalised = normalizeTimestamp(value);

@@ -3,7 +3,7 @@ import { REQUIRED_TO_SYNC, settingsJsonSchema } from '../config.js';
 import { TAP_DESCRIPTION, TAP_NAME, TAP_VERSION } from '../version.js';
 
 /** Meltano capability names (its schema's enum), only for what the tap implements. */
-export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test'] as const;
+export const CAPABILITIES = ['catalog', 'discover', 'state', 'about', 'test', 'activate-version'] as const;
 
 export interface AboutInfo {
   name: string;

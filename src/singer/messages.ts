@@ -19,3 +19,13 @@ export interface StateMessage {
   type: 'STATE';
   value: unknown;
 }
+
+/**
+ * Not in spec 0.3.0 but the convention of singer-python and the Meltano SDK: a target that honours
+ * it keeps only the rows of this `version` of a FULL_TABLE stream; others ignore it.
+ */
+export interface ActivateVersionMessage {
+  type: 'ACTIVATE_VERSION';
+  stream: string;
+  version: number;
+}

@@ -3,7 +3,7 @@
 // completes before the process exits. A reader that goes away (EPIPE) stops the run quietly.
 import type { Writable } from 'node:stream';
 import { RunFailure } from '../errors.js';
-import type { JsonSchema, SchemaMessage, StateMessage } from './messages.js';
+import type { ActivateVersionMessage, JsonSchema, SchemaMessage, StateMessage } from './messages.js';
 
 const FLUSH_AT = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -67,9 +67,19 @@ export class SingerWriter {
     this.line(JSON.stringify(msg));
   }
 
-  /** `recordJson` is the record already serialised (streams with exact-text records pass it through). */
-  recordJson(streamJson: string, recordJson: string, timeExtractedJson: string): void {
-    this.line(`{"type":"RECORD","stream":${streamJson},"record":${recordJson},"time_extracted":${timeExtractedJson}}`);
+  /**
+   * `recordJson` is the record already serialised (streams with exact-text records pass it through);
+   * `version` is the table version of a FULL_TABLE stream (see `activateVersion`).
+   */
+  recordJson(streamJson: string, recordJson: string, timeExtractedJson: string, version?: number): void {
+    const v = version === undefined ? '' : `"version":${version},`;
+    this.line(`{"type":"RECORD","stream":${streamJson},"record":${recordJson},${v}"time_extracted":${timeExtractedJson}}`);
+  }
+
+  /** Tells a target that `version` is now the whole content of the stream's table. */
+  activateVersion(stream: string, version: number): void {
+    const msg: ActivateVersionMessage = { type: 'ACTIVATE_VERSION', stream, version };
+    this.line(JSON.stringify(msg));
   }
 
   /** A STATE is handed over at once: a checkpoint waiting in the buffer through the next long download would be lost to a kill. */

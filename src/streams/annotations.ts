@@ -1,12 +1,15 @@
 // Chart annotations: GET /api/3/annotations, or the legacy /api/2/annotations when v3 answers 404.
 // Both become the same record (v2 rows have no end, category or chart).
 import { annotationsFromV2, annotationsFromV3 } from '../amplitude/dashboard.js';
+import { conformRecord } from './conform.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
+const SCHEMA = loadSchema('annotations');
+
 export const annotationsStream: StreamDefinition = {
   name: 'annotations',
-  schema: loadSchema('annotations'),
+  schema: SCHEMA,
   keyProperties: ['id'],
   replicationMethod: 'FULL_TABLE',
   async *sync(ctx) {
@@ -17,6 +20,6 @@ export const annotationsStream: StreamDefinition = {
         ? annotationsFromV2((await ctx.client.getJson('/api/2/annotations', { endpoint: 'annotations (v2)', cost: 1 })).body)
         : annotationsFromV3(v3.body);
     for (const w of parsed.warnings) ctx.log.warn(`stream annotations: ${w}`);
-    for (const record of parsed.rows) yield { record };
+    for (const row of parsed.rows) yield { record: conformRecord(row, SCHEMA, `stream annotations: annotation ${row.id}`, (w) => ctx.log.warn(w)) };
   },
 };

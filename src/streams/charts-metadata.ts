@@ -21,6 +21,7 @@ export const chartsMetadataStream: StreamDefinition = {
         yield { record: { chart_id: chartId, ...chart.metadata } };
       } catch (err) {
         if (!chartFailureReported(ctx, chartId)) failed.push(describeError(err));
+        else yield { incomplete: `no row for chart ${chartId}, which could not be read` };
       }
     }
     if (failed.length > 0) {

@@ -4,6 +4,7 @@ import { cohortsFrom } from '../amplitude/dashboard.js';
 import { AmplitudeHttpError } from '../amplitude/errors.js';
 import { StreamFailure } from '../errors.js';
 import { isCredentialsRejection } from '../failures.js';
+import { conformRecord } from './conform.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -16,9 +17,11 @@ function cohortsFailure(err: unknown): unknown {
   );
 }
 
+const SCHEMA = loadSchema('cohorts');
+
 export const cohortsStream: StreamDefinition = {
   name: 'cohorts',
-  schema: loadSchema('cohorts'),
+  schema: SCHEMA,
   keyProperties: ['id'],
   replicationMethod: 'FULL_TABLE',
   async *sync(ctx) {
@@ -30,6 +33,7 @@ export const cohortsStream: StreamDefinition = {
     }
     const { rows, warnings } = cohortsFrom(body);
     for (const w of warnings) ctx.log.warn(`stream cohorts: ${w}`);
-    for (const record of rows) yield { record };
+    // last_viewed, chart_id, edit_id, location_id come as numbers or strings: all become strings.
+    for (const row of rows) yield { record: conformRecord(row, SCHEMA, `stream cohorts: cohort ${row.id}`, (w) => ctx.log.warn(w)) };
   },
 };

@@ -9,12 +9,15 @@ import type { Bookmark } from '../singer/state.js';
 /**
  * Yielded by a stream: a record object (the sync loop selects its fields), records already
  * serialised with the selection applied (a batch, for streams where per-record overhead matters),
- * or a new bookmark (written as STATE once everything yielded before it is written).
+ * a new bookmark (written as STATE once everything yielded before it is written), or word that
+ * the stream's records will not be the whole table (a part failed and was reported elsewhere), so
+ * the run must not present them as a complete copy.
  */
 export type StreamItem =
   | { record: Record<string, unknown> }
   | { recordsJson: string[] }
-  | { bookmark: Bookmark };
+  | { bookmark: Bookmark }
+  | { incomplete: string };
 
 export interface StreamContext {
   config: Config;

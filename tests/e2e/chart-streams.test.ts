@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type SingerMessage } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema-validator.js';
+import { eventTypeRecord } from '../helpers/expected.js';
 import { createSimulator, type ChartModel, type Simulator } from '../simulator/server.js';
 
 // One ID per layout prefix of the simulator, plus the real recorded chart; each also exported
@@ -201,7 +202,7 @@ describe('chart streams against the simulator', () => {
     expect(run.records('charts_metadata').find((r) => r.chart_id === 'momonthly1')?.interval).toBe('month');
     expect(run.records('charts_metadata').find((r) => r.chart_id === 'bmblank1')?.metric).toBeNull();
     expect(run.records('charts_metadata').find((r) => r.chart_id === 'flfilter1')?.filters).toBe('Country = United States; Platform is iOS, Android');
-    expect(run.records('events_list')).toEqual(sim.truth.eventsList());
+    expect(run.records('events_list')).toEqual(sim.truth.eventsList().map(eventTypeRecord));
     expect(run.records(`chart_${MISSING}`)).toEqual([]);
     expect(run.records(`chart_${FORBIDDEN}`)).toEqual([]);
 
@@ -224,7 +225,15 @@ describe('chart streams against the simulator', () => {
     expect(run.stderr).not.toContain('    at ');
     expect(run.code).toBe(1);
     expect(run.messages[run.messages.length - 1]?.type).toBe('STATE');
-    expect(lastState(run.messages)).toEqual({ bookmarks: {}, currently_syncing: null });
+    // Each chart read completely is activated (a first sync: before its first record and after its
+    // last) and keeps its table version in the state; the charts that failed never are, and
+    // charts_metadata, which lacks their rows, gets only the first sync's one before its records.
+    const activated = run.messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream);
+    expect(activated).toEqual(['events_list', 'events_list', ...ids.flatMap((id) => [`chart_${id}`, `chart_${id}`]), 'charts_metadata']);
+    const firstMetadata = run.messages.findIndex((m) => m.stream === 'charts_metadata' && m.type === 'RECORD');
+    expect(run.messages.findIndex((m) => m.stream === 'charts_metadata' && m.type === 'ACTIVATE_VERSION')).toBe(firstMetadata - 1);
+    const version = { version: expect.any(Number) };
+    expect(lastState(run.messages)).toEqual({ bookmarks: { events_list: version, ...Object.fromEntries(ids.map((id) => [`chart_${id}`, version])) }, currently_syncing: null });
   });
 
   it('charts_metadata alone still names a chart it cannot read', async () => {

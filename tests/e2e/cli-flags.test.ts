@@ -22,6 +22,7 @@ const SETTINGS = [
   'active_users_group_by_country',
   'max_concurrency',
   'request_timeout_seconds',
+  'emit_activate_version_messages',
 ];
 const MELTANO_CAPABILITIES = ['properties', 'catalog', 'discover', 'state', 'about', 'stream-maps', 'activate-version', 'batch', 'test', 'log-based', 'schema-flattening', 'structured-logging'];
 const DATE_HELP = 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z';
@@ -54,7 +55,7 @@ describe('CLI-9 --about', () => {
     expect([r.code, r.stderr]).toEqual([0, '']);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`tap-amplitude v${packageVersion}`);
-    expect(lines).toContain('Capabilities: catalog, discover, state, about, test');
+    expect(lines).toContain('Capabilities: catalog, discover, state, about, test, activate-version');
     for (const s of SETTINGS) expect(lines.some((l) => l.startsWith(`  ${s} (`))).toBe(true);
   });
 
@@ -72,7 +73,7 @@ describe('CLI-9 --about', () => {
     expect(about.name).toBe('tap-amplitude');
     expect(about.version).toBe(packageVersion);
     expect(typeof about.description).toBe('string');
-    expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test']);
+    expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test', 'activate-version']);
     for (const c of about.capabilities as string[]) expect(MELTANO_CAPABILITIES).toContain(c);
     const settings = about.settings as { type: string; properties: Record<string, Record<string, unknown>>; required: string[] };
     expect(settings.type).toBe('object');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type SingerMessage } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/server.js';
-import { annotationRecord } from '../helpers/expected.js';
+import { annotationRecord, cohortRecord, eventTypeRecord } from '../helpers/expected.js';
 
 const MY_STREAMS = ['active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list'];
 const DAY_MS = 86_400_000;
@@ -20,7 +20,6 @@ const daysFrom = (first: string, last: string): string[] => {
 };
 
 /** Epoch seconds → RFC 3339 via Date (no zone involved), without the `.000` luxon would drop too. */
-const epochToRfc3339 = (s: unknown): unknown => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : s);
 
 let discovered: { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
 const sims: Simulator[] = [];
@@ -120,14 +119,9 @@ describe('dashboard streams against the simulator', () => {
     expect(run.records('annotations').some((r) => (r.category as Record<string, unknown>).name === r.category_name)).toBe(true);
 
     expect(run.records('cohorts')).toEqual(
-      sim.truth.cohorts().map((c) => ({
-        ...c,
-        lastMod: epochToRfc3339(c.lastMod),
-        createdAt: epochToRfc3339(c.createdAt),
-        lastComputed: epochToRfc3339(c.lastComputed),
-      })),
+      sim.truth.cohorts().map(cohortRecord),
     );
-    expect(run.records('events_list')).toEqual(sim.truth.eventsList());
+    expect(run.records('events_list')).toEqual(sim.truth.eventsList().map(eventTypeRecord));
   });
 
   it('resumes from the last STATE at the re-read boundary, with no gap', async () => {
@@ -183,10 +177,10 @@ describe('dashboard streams against the simulator', () => {
     const first = addDays(TODAY, -10);
     expect(run.records('average_session_length')).toEqual(sim.truth.averageSessionLength(key(first), key(TODAY)));
     expect(run.records('annotations')).toHaveLength(sim.truth.annotationsV3().length);
-    expect(run.records('events_list')).toEqual(sim.truth.eventsList());
-    // The failed stream keeps no bookmark; the one that ran does.
+    expect(run.records('events_list')).toEqual(sim.truth.eventsList().map(eventTypeRecord));
+    // The failed streams keep no bookmark and no table version; the ones that ran do.
     const state = lastState(run.messages) as { bookmarks: Record<string, unknown> };
-    expect(Object.keys(state.bookmarks)).toEqual(['average_session_length']);
+    expect(Object.keys(state.bookmarks)).toEqual(['average_session_length', 'annotations', 'events_list']);
   });
 
   it('empty series: one record per date without values (no invented numbers)', async () => {

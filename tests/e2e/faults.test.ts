@@ -12,7 +12,7 @@ import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type C
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { createSimulator, writeExportArchive, type ChartModel, type FaultRule, type Simulator } from '../simulator/server.js';
 import { requireBuild, stderrLines } from './support/e2e.js';
-import { annotationRecord, dayKey, eventRecord, hourBookmark, hourKey, isoOf } from '../helpers/expected.js';
+import { annotationRecord, cohortRecord, dayKey, eventRecord, eventTypeRecord, hourBookmark, hourKey, isoOf } from '../helpers/expected.js';
 
 const HOUR_MS = 3_600_000;
 // Long, unique markers: any of them (or the Basic token) in any output is a leak.
@@ -45,7 +45,6 @@ const ENDPOINT: Record<keyof typeof PATHS, string> = {
 };
 const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', `chart_${CHART}`, 'charts_metadata'];
 
-const epochToRfc3339 = (s: unknown): unknown => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : s);
 
 /** One record per value cell, row by row (docs/chart-layouts.md); the ts layout has integer cells only. */
 function chartRecords(model: ChartModel): Record<string, unknown>[] {
@@ -84,8 +83,8 @@ function truthRecords(sim: Simulator): Record<string, unknown[]> {
     active_users: sim.truth.activeUsers(dayKey(START_MS), dayKey(END_MS - 1)),
     average_session_length: sim.truth.averageSessionLength(dayKey(START_MS), dayKey(END_MS - 1)),
     annotations: sim.truth.annotationsV3().map(annotationRecord),
-    cohorts: sim.truth.cohorts().map((c) => ({ ...c, lastMod: epochToRfc3339(c.lastMod), createdAt: epochToRfc3339(c.createdAt), lastComputed: epochToRfc3339(c.lastComputed) })),
-    events_list: sim.truth.eventsList(),
+    cohorts: sim.truth.cohorts().map(cohortRecord),
+    events_list: sim.truth.eventsList().map(eventTypeRecord),
     [`chart_${CHART}`]: chartRecords(chart),
     charts_metadata: [chartMetadata(chart)],
   };
@@ -310,13 +309,20 @@ describe('every fault kind on every stream family: the run completes with the gr
       }
     }
 
-    // The run ends on a STATE with every incremental stream's bookmark at the end of the range.
+    // The run ends on a STATE with every incremental stream's bookmark at the end of the range, and
+    // the table version every full-table stream activated.
     expect(run.messages[run.messages.length - 1]?.type).toBe('STATE');
+    const version = { version: expect.any(Number) };
     expect(lastState(run.messages)).toEqual({
       bookmarks: {
         events: { server_upload_time: hourBookmark(END_MS) },
         active_users: { date: isoOf(START_MS).slice(0, 10) },
         average_session_length: { date: isoOf(START_MS).slice(0, 10) },
+        annotations: version,
+        cohorts: version,
+        events_list: version,
+        [`chart_${CHART}`]: version,
+        charts_metadata: version,
       },
       currently_syncing: null,
     });
@@ -394,7 +400,16 @@ describe('faults that do not go away: the expected one-line error, the other str
     expect(lines).toContain(failureLine(host, 'events_list', 'events/list', '/api/2/events/list', internal));
     const truth = truthRecords(sim);
     for (const stream of ['events', 'cohorts', `chart_${CHART}`, 'charts_metadata']) expect([stream, run.records(stream)]).toEqual([stream, truth[stream]]);
-    expect((lastState(run.messages) as { bookmarks: Record<string, unknown> }).bookmarks).toEqual({ events: { server_upload_time: hourBookmark(END_MS) } });
+    // Only the full-table streams that were read completely were activated and keep a table version.
+    const version = { version: expect.any(Number) };
+    expect((lastState(run.messages) as { bookmarks: Record<string, unknown> }).bookmarks).toEqual({
+      events: { server_upload_time: hourBookmark(END_MS) },
+      cohorts: version,
+      [`chart_${CHART}`]: version,
+      charts_metadata: version,
+    });
+    const activated = run.messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream);
+    expect(new Set(activated)).toEqual(new Set(['cohorts', `chart_${CHART}`, 'charts_metadata']));
   });
 
   it('splits an export window on 504 down to one hour, then names the hour and the way out', () => {
@@ -411,7 +426,7 @@ describe('faults that do not go away: the expected one-line error, the other str
       `ERROR stream events failed: export ${isoOf(START_MS).replace('.000Z', 'Z')}..${isoOf(START_MS + HOUR_MS).replace('.000Z', 'Z')}: even one hour of events timed out (504) at the Export API (Gateway Timeout — Simulated gateway timeout); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
     );
     expect(run.records('events')).toEqual([]);
-    expect(run.records('events_list')).toEqual(sim.truth.eventsList());
+    expect(run.records('events_list')).toEqual(sim.truth.eventsList().map(eventTypeRecord));
   });
 
   it('names the chart on a 404 and on a 403, and still extracts the other chart and its metadata', () => {

@@ -125,7 +125,7 @@ describe('MEL-1..MEL-3 the extractor definition matches the built CLI', () => {
 
   it('declares the capabilities --about reports, all from Meltano\'s list', () => {
     expect(tap.capabilities).toEqual(about.capabilities);
-    expect(tap.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test']);
+    expect(tap.capabilities).toEqual(['catalog', 'discover', 'state', 'about', 'test', 'activate-version']);
   });
 
   it('declares exactly the settings of --about, secret exactly where --about says sensitive', () => {

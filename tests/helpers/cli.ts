@@ -78,6 +78,7 @@ export interface SingerMessage {
   key_properties?: string[];
   value?: unknown;
   time_extracted?: string;
+  version?: number;
 }
 
 /** Every stdout line parsed as JSON (throws on a line that is not a JSON object). */

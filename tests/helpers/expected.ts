@@ -41,3 +41,25 @@ export function annotationRecord(a: Record<string, unknown>): Record<string, unk
     chart_id: a.chart_id,
   };
 }
+
+/** An event type as the tap's record: `timeline_hidden` sent as 0/1 becomes false/true. */
+export function eventTypeRecord(e: Record<string, unknown>): Record<string, unknown> {
+  const hidden = e.timeline_hidden;
+  return hidden === 0 || hidden === 1 ? { ...e, timeline_hidden: hidden === 1 } : e;
+}
+
+const epochSecondsText = (s: unknown): unknown => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('.000Z', 'Z') : s);
+const numberAsText = (v: unknown): unknown => (typeof v === 'number' ? String(v) : v);
+
+/**
+ * A cohort as the tap's record: epoch-second times as RFC 3339; the number-or-string fields as
+ * text; a `metadata` object as a list of one; a `per_app_metadata` list keyed by position.
+ */
+export function cohortRecord(c: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  for (const f of ['lastMod', 'createdAt', 'lastComputed']) out[f] = epochSecondsText(c[f]);
+  for (const f of ['last_viewed', 'chart_id', 'edit_id', 'location_id']) out[f] = numberAsText(c[f]);
+  if (c.metadata !== null && typeof c.metadata === 'object' && !Array.isArray(c.metadata)) out.metadata = [c.metadata];
+  if (Array.isArray(c.per_app_metadata)) out.per_app_metadata = { ...c.per_app_metadata };
+  return out;
+}

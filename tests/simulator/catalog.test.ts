@@ -94,13 +94,16 @@ describe('GET /api/3/cohorts', () => {
       'Beta testers (CSV upload)',
     ]);
     const live: any[] = real('cohorts.json').cohorts;
+    // Null in the recorded body; peers type them number-or-string (bags: list or object), and the
+    // simulator gives two cohorts both kinds so the tap's one-type normalisation is exercised.
+    const mixed = new Set(['last_viewed', 'chart_id', 'edit_id', 'location_id', 'metadata', 'per_app_metadata']);
     const computed = live.find((c) => c.finished);
     const pending = live.find((c) => !c.finished);
     for (const c of res.json.cohorts) {
       const like = c.finished ? computed : pending;
       expect(Object.keys(c)).toEqual(Object.keys(like));
       expect(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeOf(v)]))).toEqual(
-        Object.fromEntries(Object.entries(like).map(([k, v]) => [k, k === 'description' ? typeOf(c.description) : typeOf(v)])),
+        Object.fromEntries(Object.entries(like).map(([k, v]) => [k, k === 'description' || mixed.has(k) ? typeOf(c[k]) : typeOf(v)])),
       );
       expect(Object.keys(c.definition)).toEqual(Object.keys(like.definition));
       expect(c.id).toMatch(/^[a-z0-9]{8}$/);
@@ -109,6 +112,9 @@ describe('GET /api/3/cohorts', () => {
     for (const c of res.json.cohorts) expect([c.name, c.size === null, c.lastComputed === null]).toEqual([c.name, !c.finished, !c.finished]);
     expect(res.json.cohorts.filter((c: any) => !c.finished).length).toBeGreaterThanOrEqual(3);
     expect(res.json.cohorts.some((c: any) => c.type === 'manual_upload')).toBe(true);
+    for (const k of ['last_viewed', 'chart_id', 'edit_id', 'location_id']) {
+      expect([k, new Set(res.json.cohorts.map((c: any) => typeOf(c[k])))]).toEqual([k, new Set(['number', 'string', 'null'])]);
+    }
   });
 });
 

@@ -34,6 +34,10 @@ export function cohorts(o: ResolvedOptions): Record<string, unknown>[] {
     const lastComputed = finished ? created + 3600 * (1 + r.int(48)) : null;
     return cohort(o, r.alnum(8), t.name, 'redshift', definition(t.clauses), created, finished, lastComputed, finished ? r.int(5000) : null);
   });
+  // The fields peers type as number-or-string (amplitude-api.md §9) carry both kinds here, and the
+  // two bags their other shape, so the tap's one-type-per-column normalisation is exercised.
+  Object.assign(list[0] as Record<string, unknown>, { last_viewed: created + 7200, chart_id: 48_211_907, edit_id: 'e4kq2v1', location_id: 1_102, metadata: ['csv'], per_app_metadata: { [o.appId]: { pinned: true } } });
+  Object.assign(list[4] as Record<string, unknown>, { last_viewed: '2026-06-16T09:30:00Z', chart_id: 'gl9dulhv', edit_id: 913_004, location_id: 'space-7', metadata: { source: 'api' }, per_app_metadata: [{ app: o.appId }] });
   // An uploaded list: type manual_upload, computed at upload.
   const uploaded = created + 86_400;
   list.push(cohort(o, r.alnum(8), 'Beta testers (CSV upload)', 'manual_upload', definition([]), uploaded, true, uploaded, 42));

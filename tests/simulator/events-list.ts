@@ -27,8 +27,8 @@ export function eventsList(o: ResolvedOptions): Record<string, unknown>[] {
         clusters_hidden: false,
         in_waitroom: false,
         waitroom_approved: false,
-        // Seen both as a boolean and as a number.
-        timeline_hidden: k === 0 ? 0 : false,
+        // Seen both as a boolean and as a number (0/1).
+        timeline_hidden: k === 0 ? 0 : k === 1 ? 1 : k === 2 ? true : false,
         totals_delta: r.int(2 * totals + 1) - totals,
       };
     });

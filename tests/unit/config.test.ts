@@ -52,6 +52,7 @@ describe('defaults', () => {
       active_users_group_by_country: false,
       max_concurrency: 5,
       request_timeout_seconds: 300,
+      emit_activate_version_messages: true,
     });
   });
 
@@ -424,6 +425,7 @@ describe('settings JSON Schema (for --about and ENV typing)', () => {
       'active_users_group_by_country',
       'max_concurrency',
       'request_timeout_seconds',
+      'emit_activate_version_messages',
     ]);
     expect(schema.properties.api_key).toMatchObject({ type: 'string', sensitive: true });
     expect(schema.properties.secret_key).toMatchObject({ type: 'string', sensitive: true });

@@ -11,12 +11,19 @@ import {
   sessionLengthByDay,
 } from '../../src/amplitude/dashboard.js';
 import { activeUsersRejection } from '../../src/streams/active-users.js';
+import { conformRecord } from '../../src/streams/conform.js';
+import { loadSchema } from '../../src/streams/schemas.js';
 import { StreamFailure } from '../../src/errors.js';
 import { fixture } from '../helpers/paths.js';
 import { schemaErrors } from '../helpers/schema-validator.js';
 
 const body = (name: string): unknown => JSON.parse(readFileSync(fixture(name), 'utf8')) as unknown;
 const window = { first: '2026-09-01', last: '2026-09-30' };
+
+/** Rows as the stream emits them: each value brought to its schema's one type (no warning expected). */
+function conformed(stream: string, rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((r) => conformRecord(r, loadSchema(stream), stream, (w) => { throw new Error(w); }));
+}
 
 function expectValid(stream: string, rows: unknown[]): void {
   for (const row of rows) expect(schemaErrors(stream, row)).toEqual([]);
@@ -329,7 +336,9 @@ describe('cohorts (/api/3/cohorts)', () => {
     });
     expect(rows).toEqual([{ id: 'abc', lastMod: '1970-01-01T00:00:00Z', createdAt: null, new_list: [1, { a: 2 }], new_flag: 'x', chart_id: 12 }]);
     expect(warnings).toEqual(['cohorts: cohort abc has createdAt "yesterday", not epoch seconds; emitted as null']);
-    expectValid('cohorts', rows);
+    // The stream then writes the number-or-string chart_id as text.
+    expect(conformed('cohorts', rows)[0]?.chart_id).toBe('12');
+    expectValid('cohorts', conformed('cohorts', rows));
   });
 
   it('the list must be under "cohorts"', () => {
@@ -358,6 +367,8 @@ describe('events list (/api/2/events/list)', () => {
     const { rows, warnings } = eventTypesFrom(live);
     expect(rows).toEqual([live.data[0]]);
     expect(warnings).toEqual(['events/list: data[1] has no event name ("value"); skipped']);
-    expectValid('events_list', rows);
+    // The stream then writes timeline_hidden 0 as false.
+    expect(conformed('events_list', rows)).toEqual([{ ...live.data[0], timeline_hidden: false }]);
+    expectValid('events_list', conformed('events_list', rows));
   });
 });

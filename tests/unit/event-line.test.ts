@@ -167,3 +167,13 @@ describe('transformEventLine errors', () => {
     expect(() => transformEventLine(line)).toThrow(EventLineError);
   });
 });
+
+describe('transformEventLine: numeric fields sent as text', () => {
+  it('writes sample_rate and $schema as numbers, text that is no number as null, on both paths', () => {
+    const line = '{"uuid":"u","$schema":"2","sample_rate":"0.5","location_lat":"","event_properties":{"sample_rate":"keep"}}';
+    expect(transformEventLine(line).recordJson).toBe('{"uuid":"u","$schema":2,"sample_rate":0.5,"location_lat":null,"event_properties":{"sample_rate":"keep"}}');
+    // An integer beyond 2^53 sends the line through the source-text path.
+    const big = '{"uuid":"u","sample_rate":"x","event_properties":{"n":9007199254740993}}';
+    expect(transformEventLine(big).recordJson).toBe('{"uuid":"u","sample_rate":null,"event_properties":{"n":9007199254740993}}');
+  });
+});

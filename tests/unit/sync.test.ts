@@ -52,7 +52,7 @@ const alphaSel = (fields: string[], method: 'INCREMENTAL' | 'FULL_TABLE' = 'INCR
 });
 const betaSel: SelectedStream = { name: 'beta', fields: ['id', 'label'], keyProperties: ['id'], replicationMethod: 'FULL_TABLE' };
 
-async function run(streams: StreamDefinition[], selection: SelectedStream[], state?: StateValue, controller = new AbortController(), maxRecordsPerStream?: number) {
+async function run(streams: StreamDefinition[], selection: SelectedStream[], state?: StateValue, controller = new AbortController(), maxRecordsPerStream?: number, settings: Record<string, unknown> = {}) {
   const sink = new Sink();
   const writer = new SingerWriter(sink);
   const logs: string[] = [];
@@ -62,7 +62,7 @@ async function run(streams: StreamDefinition[], selection: SelectedStream[], sta
   let error: unknown;
   try {
     result = await runSync({
-      config: validateConfig({ api_key: 'k', secret_key: 's', start_date: '2026-01-01' }).config,
+      config: validateConfig({ api_key: 'k', secret_key: 's', start_date: '2026-01-01', ...settings }).config,
       streams,
       selection,
       state,
@@ -86,7 +86,10 @@ async function run(streams: StreamDefinition[], selection: SelectedStream[], sta
   return { result, error, messages, logs, metrics, raw: sink.text };
 }
 
-const record = (stream: string, rec: Record<string, unknown>) => ({ type: 'RECORD', stream, record: rec, time_extracted: NOW });
+const record = (stream: string, rec: Record<string, unknown>, version?: number) => ({ type: 'RECORD', stream, record: rec, ...(version === undefined ? {} : { version }), time_extracted: NOW });
+/** The table version of a FULL_TABLE stream in these runs: NOW in epoch milliseconds. */
+const V = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+const activate = (stream: string, version = V) => ({ type: 'ACTIVATE_VERSION', stream, version });
 
 describe('message order and content', () => {
   it('echoes the input state, then per stream SCHEMA, RECORDs and checkpoints, then a final STATE', async () => {
@@ -120,8 +123,12 @@ describe('message order and content', () => {
       record('alpha', { id: 'a3', updated_at: '2026-01-01T03:00:00Z', name: 'kept as given' }),
       { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 } }, currently_syncing: 'alpha' } },
       { type: 'SCHEMA', stream: 'beta', schema: { type: 'object', properties: { id: { type: 'integer' }, label: str } }, key_properties: ['id'] },
-      record('beta', { id: 1, label: 'L' }),
-      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 } }, currently_syncing: null } },
+      // A full-table stream's first sync: ACTIVATE_VERSION before its first record and after its last.
+      activate('beta'),
+      record('beta', { id: 1, label: 'L' }, V),
+      activate('beta'),
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 }, beta: { version: V } }, currently_syncing: 'beta' } },
+      { type: 'STATE', value: { bookmarks: { alpha: { updated_at: '2026-01-01T03:00:00Z' }, old_stream: { x: 1 }, beta: { version: V } }, currently_syncing: null } },
     ]);
     expect([metrics.recordCount('alpha'), metrics.recordCount('beta')]).toEqual([3, 1]);
   });
@@ -130,7 +137,9 @@ describe('message order and content', () => {
     const { messages } = await run([betaStream(async function* () {})], [betaSel]);
     expect(messages).toEqual([
       { type: 'SCHEMA', stream: 'beta', schema: { type: 'object', properties: { id: { type: 'integer' }, label: str } }, key_properties: ['id'] },
-      { type: 'STATE', value: { bookmarks: {}, currently_syncing: null } },
+      activate('beta'),
+      { type: 'STATE', value: { bookmarks: { beta: { version: V } }, currently_syncing: 'beta' } },
+      { type: 'STATE', value: { bookmarks: { beta: { version: V } }, currently_syncing: null } },
     ]);
   });
 
@@ -140,16 +149,19 @@ describe('message order and content', () => {
     expect(seen.map((c) => [c.bookmark, [...c.fields]])).toEqual([[{ updated_at: 'b' }, ['id', 'updated_at', 'email']]]);
   });
 
-  it('runs an incremental stream switched to FULL_TABLE without bookmark in or out', async () => {
+  it('runs an incremental stream switched to FULL_TABLE without its bookmark in or out (only a table version is added)', async () => {
     const seen: StreamContext[] = [];
     const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }], seen);
     const { messages } = await run([alpha], [alphaSel(['id', 'updated_at'], 'FULL_TABLE')], { bookmarks: { alpha: { updated_at: 'old' } } });
     expect(seen[0]?.bookmark).toBeUndefined();
-    expect(messages.map((m) => [m.type, m.type === 'SCHEMA' ? m.bookmark_properties : m.type === 'STATE' ? m.value : m.record])).toEqual([
+    expect(messages.map((m) => [m.type, m.type === 'SCHEMA' ? m.bookmark_properties : m.type === 'STATE' ? m.value : m.type === 'RECORD' ? m.record : m.version])).toEqual([
       ['STATE', { bookmarks: { alpha: { updated_at: 'old' } } }],
       ['SCHEMA', undefined],
+      ['ACTIVATE_VERSION', V],
       ['RECORD', { id: 'a1', updated_at: 'u' }],
-      ['STATE', { bookmarks: { alpha: { updated_at: 'old' } }, currently_syncing: null }],
+      ['ACTIVATE_VERSION', V],
+      ['STATE', { bookmarks: { alpha: { updated_at: 'old', version: V } }, currently_syncing: 'alpha' }],
+      ['STATE', { bookmarks: { alpha: { updated_at: 'old', version: V } }, currently_syncing: null }],
     ]);
   });
 });
@@ -186,7 +198,8 @@ describe('failures', () => {
     expect(error).toBeUndefined();
     expect(result).toEqual({ failures: ['stream beta failed: the chart is gone'], failedStreams: ['beta'], counts: { alpha: 1 } });
     expect(logs).toContain('ERROR stream beta failed: the chart is gone\n');
-    expect(messages.map((m) => `${String(m.type)} ${String(m.stream ?? '')}`)).toEqual(['SCHEMA beta', 'RECORD beta', 'SCHEMA alpha', 'RECORD alpha', 'STATE ', 'STATE ']);
+    // The failed full-table stream's version is never activated after its records, nor kept in the state.
+    expect(messages.map((m) => `${String(m.type)} ${String(m.stream ?? '')}`)).toEqual(['SCHEMA beta', 'ACTIVATE_VERSION beta', 'RECORD beta', 'SCHEMA alpha', 'RECORD alpha', 'STATE ', 'STATE ']);
     expect(messages[messages.length - 1]).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { updated_at: 'u' } }, currently_syncing: null } });
   });
 
@@ -209,6 +222,17 @@ describe('failures', () => {
     expect(messages[4]).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { updated_at: 'u1' } }, currently_syncing: 'alpha' } });
   });
 
+  it('never activates a full-table stream cut short by a stop request, even when it returns quietly', async () => {
+    const controller = new AbortController();
+    const beta = betaStream(async function* () {
+      yield { record: { id: 1 } };
+      controller.abort(new Error('SIGTERM'));
+    });
+    const { messages } = await run([beta], [betaSel], { bookmarks: { beta: { version: V - 5 } } }, controller);
+    expect(messages.map((m) => m.type)).toEqual(['STATE', 'SCHEMA', 'RECORD', 'STATE']);
+    expect(messages[3]).toEqual({ type: 'STATE', value: { bookmarks: { beta: { version: V - 5 } }, currently_syncing: null } });
+  });
+
   it('rejects an unusable bookmark before writing anything (exit 2)', async () => {
     const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }]);
     alpha.checkBookmark = (b) => (typeof b.updated_at === 'string' ? undefined : 'updated_at must be a date-time string');
@@ -216,5 +240,60 @@ describe('failures', () => {
     expect(error).toBeInstanceOf(BadInput);
     expect((error as BadInput).problems).toEqual(['state: bookmarks["alpha"]: updated_at must be a date-time string']);
     expect(raw).toBe('');
+  });
+});
+
+describe('table versions of FULL_TABLE streams', () => {
+  const beta = betaStream(async function* () {
+    yield { record: { id: 1, label: 'a' } };
+    yield { record: { id: 2, label: 'b' } };
+  });
+
+  it('on a later sync: no ACTIVATE_VERSION before the records, one after, with a version above the previous one', async () => {
+    const { messages } = await run([beta], [betaSel], { bookmarks: { beta: { version: V - 86_400_000 } } });
+    expect(messages.slice(1)).toEqual([
+      expect.objectContaining({ type: 'SCHEMA', stream: 'beta' }),
+      record('beta', { id: 1, label: 'a' }, V),
+      record('beta', { id: 2, label: 'b' }, V),
+      activate('beta'),
+      { type: 'STATE', value: { bookmarks: { beta: { version: V } }, currently_syncing: 'beta' } },
+      { type: 'STATE', value: { bookmarks: { beta: { version: V } }, currently_syncing: null } },
+    ]);
+  });
+
+  it('stays above a previous version that is not older than the clock (a clock set back, two runs in one millisecond)', async () => {
+    const { messages } = await run([beta], [betaSel], { bookmarks: { beta: { version: V + 1000 } } });
+    expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION')).toEqual([activate('beta', V + 1001)]);
+    expect(messages.filter((m) => m.type === 'RECORD').map((m) => m.version)).toEqual([V + 1001, V + 1001]);
+  });
+
+  it('with emit_activate_version_messages false: no version on records, no ACTIVATE_VERSION, nothing in the state', async () => {
+    const { messages } = await run([beta], [betaSel], undefined, new AbortController(), undefined, { emit_activate_version_messages: false });
+    expect(messages.map((m) => m.type)).toEqual(['SCHEMA', 'RECORD', 'RECORD', 'STATE']);
+    expect(messages[1]).toEqual(record('beta', { id: 1, label: 'a' }));
+    expect(messages[3]).toEqual({ type: 'STATE', value: { bookmarks: {}, currently_syncing: null } });
+  });
+
+  it('an incremental stream that ran as FULL_TABLE before starts from start_date: its table version is no bad bookmark', async () => {
+    const seen: StreamContext[] = [];
+    const alpha = alphaStream([], seen);
+    alpha.checkBookmark = (b) => (typeof b.updated_at === 'string' ? undefined : 'updated_at must be a date-time string');
+    const { error, messages } = await run([alpha], [alphaSel(['id', 'updated_at'])], { bookmarks: { alpha: { version: V - 1 } } });
+    expect(error).toBeUndefined();
+    expect(seen[0]?.bookmark).toEqual({ version: V - 1 });
+    expect(messages.at(-1)).toEqual({ type: 'STATE', value: { bookmarks: { alpha: { version: V - 1 } }, currently_syncing: null } });
+  });
+
+  it('a --test run (a record limit) versions nothing: it never holds a whole table', async () => {
+    const { messages } = await run([beta], [betaSel], undefined, new AbortController(), 1);
+    expect(messages.map((m) => m.type)).toEqual(['SCHEMA', 'RECORD']);
+    expect(messages[1]).toEqual(record('beta', { id: 1, label: 'a' }));
+  });
+
+  it('never versions an incremental stream', async () => {
+    const alpha = alphaStream([{ record: { id: 'a1', updated_at: 'u' } }, { bookmark: { updated_at: 'u' } }]);
+    const { messages } = await run([alpha], [alphaSel(['id', 'updated_at'])]);
+    expect(messages.map((m) => m.type)).toEqual(['SCHEMA', 'RECORD', 'STATE', 'STATE']);
+    expect(messages[1]).toEqual(record('alpha', { id: 'a1', updated_at: 'u' }));
   });
 });
