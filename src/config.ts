@@ -7,6 +7,7 @@ import { fromAirbyteConfig } from './airbyte/config.js';
 import { messageOf, BadInput } from './errors.js';
 import { readInputFile } from './files.js';
 import { hideUserinfo } from './format.js';
+import { bucketSettings, BUCKET_SECRETS, checkBucketSettings } from './config-bucket.js';
 import { TAP_VERSION } from './version.js';
 
 export { chartIdFrom } from './chart-refs.js';
@@ -93,6 +94,7 @@ export const configSchema = z
       .describe(
         'Tag the records of full-table streams (annotations, cohorts, events_list, charts) with a table version and send ACTIVATE_VERSION once a stream was read completely, so targets that support it drop rows that are gone (the Meltano SDK setting of the same name).',
       ),
+    ...bucketSettings,
   })
   .strict();
 
@@ -108,7 +110,7 @@ export interface Config extends Omit<Parsed, 'start_date' | 'end_date' | 'chart_
 
 /** Settings a sync and --test need; discovery needs none of them. */
 export const REQUIRED_TO_SYNC = ['api_key', 'secret_key', 'start_date'] as const;
-const SENSITIVE = new Set(['api_key', 'secret_key']);
+const SENSITIVE = new Set(['api_key', 'secret_key', ...BUCKET_SECRETS]);
 
 /** The settings as JSON Schema, for --about (the credentials marked required, as a sync needs them). */
 export function settingsJsonSchema(): Record<string, unknown> {
@@ -164,6 +166,7 @@ export function validateConfig(raw: Record<string, unknown>): { config: Config; 
   if (start && end && end <= start) {
     throw new BadInput([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
   }
+  checkBucketSettings(parsed);
   const ids: string[] = [];
   parsed.chart_ids.forEach((ref, i) => {
     // The region decides the host only when api_url is not set.

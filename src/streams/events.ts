@@ -144,6 +144,11 @@ export const eventsStream: StreamDefinition = {
   },
 
   async *sync(ctx) {
+    if (ctx.config.events_source === 's3') {
+      const { eventsFromBucket } = await import('./events-from-bucket.js');
+      yield* eventsFromBucket(ctx, keptKeys(ctx.fields, Object.keys(SCHEMA.properties ?? {})));
+      return;
+    }
     const range = exportRange(ctx);
     if (!range) {
       ctx.log.info('events: nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');

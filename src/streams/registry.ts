@@ -9,6 +9,7 @@ import { chartsMetadataStream } from './charts-metadata.js';
 import { cohortsStream } from './cohorts.js';
 import { eventsStream } from './events.js';
 import { eventsListStream } from './events-list.js';
+import { mergedIdsStream } from './merged-ids.js';
 import type { StreamDefinition } from './types.js';
 
 export const FIXED_STREAMS: readonly StreamDefinition[] = [
@@ -20,9 +21,11 @@ export const FIXED_STREAMS: readonly StreamDefinition[] = [
   eventsListStream,
 ];
 
-export function streamsFor(config: Pick<Config, 'chart_ids'>): StreamDefinition[] {
+export function streamsFor(config: Pick<Config, 'chart_ids'> & Partial<Pick<Config, 'events_source'>>): StreamDefinition[] {
   const charts = config.chart_ids.map(chartStream);
-  return [...FIXED_STREAMS, ...charts, ...(charts.length > 0 ? [chartsMetadataStream] : [])];
+  // merged_ids exists only in the bucket export.
+  const bucket = config.events_source === 's3' ? [mergedIdsStream] : [];
+  return [...FIXED_STREAMS, ...bucket, ...charts, ...(charts.length > 0 ? [chartsMetadataStream] : [])];
 }
 
 /** A chart stream the config may have dropped since the catalog was made (skipped with a warning). */

@@ -1,0 +1,74 @@
+// Reads the complete hours of one export folder: each hour's files in partition order, their
+// lines in batches, and a marker after each hour. A file whose gzip turns out truncated or corrupt
+// is downloaded once more (pinned to the same version) and resumed after the lines already handed
+// out; a second failure stops the stream before that hour is bookmarked.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { TapError } from '../../errors.js';
+import type { Logger } from '../../singer/log.js';
+import { discard, download, downloadInOrder, type Fetcher } from './objects.js';
+import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
+import type { BucketFile, ListedHour } from './listing.js';
+
+export type HourItem = { lines: string[]; file: BucketFile; firstLine: number } | { hourDone: ListedHour };
+
+export interface ReadOptions {
+  s3: S3Client;
+  bucket: string;
+  tempDir: string;
+  log: Logger;
+  signal: AbortSignal;
+  concurrency: number;
+}
+
+export async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGenerator<HourItem> {
+  const f: Fetcher = { s3: o.s3, bucket: o.bucket, tempDir: o.tempDir, log: o.log, signal: o.signal };
+  const files = hours.flatMap((h) => h.files);
+  const downloads = downloadInOrder(f, files, o.concurrency);
+  try {
+    for (const hour of hours) {
+      for (let i = 0; i < hour.files.length; i++) {
+        const next = await downloads.next();
+        if (next.done) throw new Error('bucket downloads ended early');
+        yield* fileLines(f, next.value.file, next.value.data);
+      }
+      yield { hourDone: hour };
+    }
+  } finally {
+    await downloads.return(undefined);
+  }
+}
+
+async function* fileLines(f: Fetcher, file: BucketFile, first: Downloaded): AsyncGenerator<HourItem> {
+  let data = first;
+  let handedOut = 0;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let seen = 0;
+      try {
+        for await (const batch of gzipLineBatches(data)) {
+          if (f.signal.aborted) return;
+          const from = seen;
+          seen += batch.length;
+          if (seen <= handedOut) continue;
+          const fresh = from < handedOut ? batch.slice(handedOut - from) : batch;
+          yield { lines: fresh, file, firstLine: Math.max(from, handedOut) + 1 };
+          handedOut = seen;
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof GzipError)) throw err;
+        const where = `s3://${f.bucket}/${file.key}`;
+        if (attempt >= 2) {
+          throw new TapError(
+            `${where}: ${err.message}, again after a second download: the object in the bucket is damaged; the hour was not bookmarked. Ask Amplitude to re-export (backfill) that hour`,
+          );
+        }
+        f.log.warn(`bucket: ${file.key}: ${err.message}; downloading it again`);
+        await discard(data);
+        data = await download(f, file, { ...(file.etag ? { ifMatch: file.etag } : {}) });
+      }
+    }
+  } finally {
+    await discard(data);
+  }
+}
