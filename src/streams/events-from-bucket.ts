@@ -1,10 +1,10 @@
 // The events stream read from Amplitude's bucket export (events_source "s3", amplitude-api.md
 // §13.4) instead of the Export API: the complete upload hours from the bookmark (else start_date)
 // on, every line through the same transformation as the Export API path, a STATE after each hour
-// that held files (empty hours are folded into the next STATE). Loaded only when configured.
+// that held files and after each run of empty hours. Loaded only when configured.
 import { createS3Client, bucketSettingsOf } from '../amplitude/bucket/client.js';
 import { folderPrefix } from '../amplitude/bucket/layout.js';
-import { listHours, planHours, projectFolder } from '../amplitude/bucket/listing.js';
+import { checkpointHours, listHours, planHours, projectFolder } from '../amplitude/bucket/listing.js';
 import { readHours } from '../amplitude/bucket/reader.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
@@ -30,16 +30,12 @@ export async function* eventsFromBucket(ctx: StreamContext, kept: KeySelection |
     const plan = planHours(listed, from, until);
     const files = plan.hours.reduce((n, h) => n + h.files.length, 0);
     log.info(`events: bucket s3://${b.bucket}/${folder}: ${plan.hours.length} complete hour(s) from ${bookmarkValue(DateTime.fromMillis(from, { zone: 'utc' }))}, ${files} file(s); stops there because ${plan.stoppedAt}`);
-    let pendingBookmark: number | null = null;
+    const checkpoints = checkpointHours(plan.hours);
     for await (const item of readHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, plan.hours)) {
       if (ctx.signal.aborted) throw new AbortError();
       if ('hourDone' in item) {
-        pendingBookmark = item.hourDone.hour + HOUR_MS;
-        // Empty hours wait for the next hour with data (or the end): no STATE per empty hour.
-        if (item.hourDone.files.length > 0) {
-          yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(pendingBookmark, { zone: 'utc' })) } };
-          pendingBookmark = null;
-        }
+        const after = DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' });
+        if (checkpoints.has(item.hourDone.hour)) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(after) } };
         continue;
       }
       const batch = new Array<string>(item.lines.length);
@@ -53,7 +49,6 @@ export async function* eventsFromBucket(ctx: StreamContext, kept: KeySelection |
       }
       yield { recordsJson: batch };
     }
-    if (pendingBookmark !== null) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(pendingBookmark, { zone: 'utc' })) } };
   } finally {
     s3.destroy();
   }

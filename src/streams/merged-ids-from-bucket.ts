@@ -1,11 +1,11 @@
 // Reads the merged-ID files: the folder -{orgId}/ under s3_merged_ids_prefix (else s3_prefix), or
 // for legacy organisations the project folder's files without a #partition. Same completeness
-// rule as the events files (listing.ts); a STATE after each hour that held files.
+// rule as the events files (listing.ts); a STATE after each hour that held files and after each run of empty hours.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
 import { bucketSettingsOf, createS3Client } from '../amplitude/bucket/client.js';
 import { folderPrefix } from '../amplitude/bucket/layout.js';
-import { exportFolders, listHours, planHours, type ListedHour } from '../amplitude/bucket/listing.js';
+import { checkpointHours, exportFolders, listHours, planHours, type ListedHour } from '../amplitude/bucket/listing.js';
 import { readHours } from '../amplitude/bucket/reader.js';
 import { AbortError } from '../amplitude/errors.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
@@ -15,7 +15,7 @@ import type { StreamContext, StreamItem } from './types.js';
 
 const HOUR_MS = 3_600_000;
 
-/** The folder and its file-name id, or null when the bucket holds no merged-ID export. */
+/** The folder and its file-name id (a project folder is a candidate only: legacy organisations' files sit there), or null. */
 async function mergedFolder(s3: S3Client, bucket: string, prefix: string, projectId: string | undefined): Promise<{ folder: string; id: string } | null> {
   const base = folderPrefix(prefix);
   const { orgs, projects } = await exportFolders(s3, bucket, prefix);
@@ -35,26 +35,22 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
   const s3 = await createS3Client(config, log);
   try {
     const where = await mergedFolder(s3, b.bucket, b.mergedPrefix, b.projectId);
-    if (!where) {
-      log.info(`merged_ids: s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (-{orgId}/ folder); nothing to read`);
+    const listed = where ? await listHours(s3, b.bucket, where.folder, where.id, 'merged', from) : new Map<number, ListedHour>();
+    if (!where || ![...listed.values()].some((h) => h.files.length > 0)) {
+      log.info(`merged_ids: s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (no -{orgId}/ folder, no merged-ID files) from that hour on; nothing to read`);
       return;
     }
-    const listed = await listHours(s3, b.bucket, where.folder, where.id, 'merged', from);
     const plan = planHours(listed, from, until);
     log.info(`merged_ids: bucket s3://${b.bucket}/${where.folder}: ${plan.hours.length} complete hour(s); stops there because ${plan.stoppedAt}`);
     const bookmarkAfter = (hour: ListedHour) => ({
       [MERGED_RESUME_KEY]: bookmarkValue(DateTime.fromMillis(hour.hour + HOUR_MS, { zone: 'utc' })),
       ...(maxServerTime !== null ? { merge_server_time: maxServerTime } : {}),
     });
-    let last: ListedHour | null = null;
+    const checkpoints = checkpointHours(plan.hours);
     for await (const item of readHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, plan.hours)) {
       if (ctx.signal.aborted) throw new AbortError();
       if ('hourDone' in item) {
-        last = item.hourDone;
-        if (last.files.length > 0) {
-          yield { bookmark: bookmarkAfter(last) };
-          last = null;
-        }
+        if (checkpoints.has(item.hourDone.hour)) yield { bookmark: bookmarkAfter(item.hourDone) };
         continue;
       }
       for (const [i, line] of item.lines.entries()) {
@@ -72,7 +68,6 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
         yield { record: record as Record<string, unknown> };
       }
     }
-    if (last) yield { bookmark: bookmarkAfter(last) };
   } finally {
     s3.destroy();
   }

@@ -2,7 +2,7 @@
 // path-style requests, signature V4 checked against its S3RVER/S3RVER keys) behind a small front
 // that can inject the failures a bucket shows: 503 SlowDown, 403 AccessDenied, a body cut off
 // mid-way, and a file removed between listing and reading.
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
@@ -57,12 +57,20 @@ export async function startBucketServer(opts: { directory: string; bucket?: stri
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const keyOf = (path: string): string => decodeURIComponent(path.split('?')[0]?.slice(bucket.length + 2) ?? '');
+  const keyOf = (path: string): string => decodeURIComponent((path.split('?')[0] ?? '').slice(bucket.length + 2));
 
   const front = http.createServer((req, res) => {
     const path = req.url ?? '/';
-    res.on('finish', () => requests.push({ method: req.method ?? '', path, status: res.statusCode }));
-    const isGetObject = req.method === 'GET' && !path.includes('?') && path.startsWith(`/${bucket}/`);
+    res.on('close', () => requests.push({ method: req.method ?? '', path, status: res.statusCode }));
+    // The SDK adds ?x-id=GetObject to object reads; a listing is /bucket/?list-type=2...
+    const [pathname = '', query = ''] = path.split('?');
+    const isGetObject = req.method === 'GET' && pathname.startsWith(`/${bucket}/`) && pathname.length > bucket.length + 2 && !query.includes('list-type');
+    // s3rver does not check credentials: an unknown access key is refused here, as S3 does.
+    const keyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (keyId !== undefined && keyId !== BUCKET_ACCESS_KEY) {
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(errorXml('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'));
+      return;
+    }
     for (const [i, f] of faults.entries()) {
       if (!f.match.test(decodeURIComponent(path))) continue;
       if (f.kind === 'slowdown' && f.times > 0) {
@@ -81,8 +89,8 @@ export async function startBucketServer(opts: { directory: string; bucket?: stri
       }
       if (f.kind === 'cut' && isGetObject && f.times > 0) {
         f.times--;
-        cutBody(res);
-        break;
+        sendHalf(direct, bucket, keyOf(path), res).catch((err: Error) => res.destroy(err));
+        return;
       }
     }
     handle(req, res);
@@ -120,25 +128,10 @@ export async function startBucketServer(opts: { directory: string; bucket?: stri
   };
 }
 
-/** Lets the headers and half of the body through, then drops the connection. */
-function cutBody(res: http.ServerResponse): void {
-  const write = res.write.bind(res);
-  let sent = 0;
-  let limit = -1;
-  res.write = ((chunk: Buffer | string, ...rest: unknown[]): boolean => {
-    if (limit < 0) limit = Math.floor(Number(res.getHeader('content-length') ?? 0) / 2);
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    if (sent + buf.length >= limit) {
-      write(buf.subarray(0, Math.max(0, limit - sent)));
-      res.socket?.destroy();
-      return false;
-    }
-    sent += buf.length;
-    return (write as (...a: unknown[]) => boolean)(buf, ...rest);
-  }) as typeof res.write;
-  res.end = ((chunk?: unknown) => {
-    if (chunk) res.write(chunk as Buffer);
-    res.socket?.destroy();
-    return res;
-  }) as typeof res.end;
+/** The object's headers and the first half of its body, then the connection is dropped. */
+async function sendHalf(direct: S3Client, bucket: string, key: string, res: http.ServerResponse): Promise<void> {
+  const object = await direct.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length), etag: object.ETag ?? '' });
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
 }

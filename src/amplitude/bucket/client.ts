@@ -45,19 +45,15 @@ export async function createS3Client(config: Config, log: Logger): Promise<S3Cli
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: { connectionTimeout: 30_000, requestTimeout: config.request_timeout_seconds * 1000 },
   });
-  // Runs once per attempt (inside the SDK's retry loop), so each throttled try gets its line.
+  // Runs once per attempt (inside the SDK's retry loop, before the answer is parsed), so each throttled try gets its line.
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      try {
-        return await next(args);
-      } catch (err) {
-        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const name = (err as Error).name;
-        if (status === 503 || name === 'SlowDown' || status === 429) {
-          log.warn(`bucket: ${context.commandName ?? 'request'} was throttled (${status ?? ''} ${name}); the AWS SDK retries it with backoff`);
-        }
-        throw err;
+      const result = await next(args);
+      const status = (result.response as { statusCode?: number } | undefined)?.statusCode;
+      if (status === 503 || status === 429) {
+        log.warn(`bucket: ${context.commandName ?? 'request'} was throttled (HTTP ${status}); the AWS SDK retries it with backoff`);
       }
+      return result;
     },
     { step: 'deserialize', name: 'tapThrottleLog' },
   );

@@ -20,11 +20,11 @@ export function isNoSuchKey(err: unknown): boolean {
   return e?.name === 'NoSuchKey' || (e?.name === 'NotFound' && e.$metadata?.httpStatusCode === 404);
 }
 
-/** Errors worth a fresh try of a whole object download (the SDK already retried the request itself). */
+/** A body that broke off: worth a fresh download (the SDK retries requests, not a body being read). */
 export function isTransientRead(err: unknown): boolean {
   const e = err as SdkError & NodeJS.ErrnoException;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status !== undefined) return status >= 500 || status === 429;
+  // An answer with a status has already been through the SDK's own retries (503 SlowDown included).
+  if (e?.$metadata?.httpStatusCode !== undefined) return false;
   return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNREFUSED'].includes(String(e?.code)) || e?.name === 'TimeoutError';
 }
 

@@ -103,6 +103,19 @@ export async function listHours(s3: S3Client, bucket: string, folder: string, id
   return hours;
 }
 
+/**
+ * The hours after which a STATE is written: each hour that held files, and the last of a run of
+ * empty hours (one STATE per run, not per empty hour).
+ */
+export function checkpointHours(hours: readonly ListedHour[]): Set<number> {
+  const out = new Set<number>();
+  hours.forEach((h, i) => {
+    const next = hours[i + 1];
+    if (h.files.length > 0 || !next || next.files.length > 0) out.add(h.hour);
+  });
+  return out;
+}
+
 const iso = (hour: number): string => new Date(hour).toISOString().replace(':00.000Z', 'Z');
 
 /** The complete hours from `fromHour` up to (excluding) `untilHour`, by the rule at the top of this file. */
