@@ -131,7 +131,8 @@ describe('events_source s3', () => {
     const big = { ...DATA, eventsPerHour: 400, dataEnd: '2026-06-20T08:00:00Z' };
     const start = Date.parse('2026-06-20T00:00:00Z');
     const server = await bucketServer();
-    await server.put(bucketObjects(big, hourKey(start), hourKey(start + 8 * HOUR_MS), { prefix: PREFIX }));
+    // Hour 08 holds no events, only its marker: it makes 00..07 complete.
+    await server.put(bucketObjects(big, hourKey(start), hourKey(start + 8 * HOUR_MS), { prefix: PREFIX, markers: true }));
     const config = bucketConfig(server, { start_date: isoOf(start), s3_max_concurrency: 2 });
     const dir = tempDir();
     const args = ['--config', writeJson(dir, 'config.json', config), '--catalog', writeJson(dir, 'catalog.json', catalogOf('events'))];
