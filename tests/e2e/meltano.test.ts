@@ -134,7 +134,7 @@ describe('MEL-1..MEL-3 the extractor definition matches the built CLI', () => {
     expect(settings.filter((s) => s.sensitive === true).map((s) => s.name).sort()).toEqual(
       Object.entries(about.settings.properties).filter(([, p]) => p.sensitive === true).map(([n]) => n).sort(),
     );
-    expect(settings.filter((s) => s.sensitive === true).map((s) => s.name).sort()).toEqual(['api_key', 'secret_key']);
+    expect(settings.filter((s) => s.sensitive === true).map((s) => s.name).sort()).toEqual(['api_key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'secret_key']);
   });
 
   it('gives each setting the Meltano kind that fits its JSON Schema type', () => {
@@ -161,7 +161,10 @@ describe('MEL-1..MEL-3 the extractor definition matches the built CLI', () => {
     expect(tap.settings_group_validation).toEqual([about.settings.required]);
     expect(tap.settings_group_validation).toEqual([['api_key', 'secret_key', 'start_date']]);
     expect(tap.select).toEqual(['*.*']);
-    expect(tap.metadata).toEqual({ events: { 'replication-method': 'INCREMENTAL', 'replication-key': 'server_upload_time' } });
+    expect(tap.metadata).toEqual({
+      events: { 'replication-method': 'INCREMENTAL', 'replication-key': 'server_upload_time' },
+      merged_ids: { 'replication-method': 'INCREMENTAL', 'replication-key': 'merge_server_time' },
+    });
   });
 
   it('loads into target-jsonl (the Hub default variant)', () => {

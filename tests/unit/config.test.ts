@@ -53,6 +53,9 @@ describe('defaults', () => {
       max_concurrency: 5,
       request_timeout_seconds: 300,
       emit_activate_version_messages: true,
+      events_source: 'export_api',
+      s3_prefix: '',
+      s3_max_concurrency: 4,
     });
   });
 
@@ -117,6 +120,14 @@ describe('validation: one line per bad setting, naming it, what is wrong and wha
     [{ max_concurrency: 6 }, 'config: max_concurrency: must be a whole number from 1 to 5 (got 6)'],
     [{ request_timeout_seconds: 0 }, 'config: request_timeout_seconds: must be a whole number from 1 to 3600 (got 0)'],
     [{ request_timeout_seconds: 3601 }, 'config: request_timeout_seconds: must be a whole number from 1 to 3600 (got 3601)'],
+    [{ events_source: 'gcs' }, 'config: events_source: must be "export_api" (Amplitude\'s Export API) or "s3" (Amplitude\'s export to an S3 or GCS bucket) (got "gcs")'],
+    [{ events_source: 's3' }, 'config: s3_bucket: is required when events_source is "s3"; set it to the bucket Amplitude exports to'],
+    [{ s3_bucket: 's3://acme/export' }, 'config: s3_bucket: must be a bucket name (lowercase letters, digits, dots, hyphens), without s3:// or a path (got "s3://acme/export")'],
+    [{ s3_project_id: 'acme' }, 'config: s3_project_id: must be the Amplitude project ID, digits only (got "acme")'],
+    [{ s3_endpoint_url: 'storage.googleapis.com' }, 'config: s3_endpoint_url: must be an http(s) URL such as https://storage.googleapis.com (got "storage.googleapis.com")'],
+    [{ s3_max_concurrency: 33 }, 'config: s3_max_concurrency: must be a whole number from 1 to 32 (got 33)'],
+    [{ aws_access_key_id: 'AKIAEXAMPLE' }, 'config: aws_access_key_id and aws_secret_access_key: set both or neither (neither uses the AWS SDK credential chain)'],
+    [{ aws_secret_access_key: '' }, 'config: aws_secret_access_key: must be a non-empty string'],
   ];
   it.each(cases)('%j', (input, line) => {
     expect(problemsOf(() => validateConfig(input))).toEqual([line]);
@@ -426,6 +437,17 @@ describe('settings JSON Schema (for --about and ENV typing)', () => {
       'max_concurrency',
       'request_timeout_seconds',
       'emit_activate_version_messages',
+      'events_source',
+      's3_bucket',
+      's3_prefix',
+      's3_merged_ids_prefix',
+      's3_project_id',
+      's3_region',
+      's3_endpoint_url',
+      'aws_access_key_id',
+      'aws_secret_access_key',
+      'aws_session_token',
+      's3_max_concurrency',
     ]);
     expect(schema.properties.api_key).toMatchObject({ type: 'string', sensitive: true });
     expect(schema.properties.secret_key).toMatchObject({ type: 'string', sensitive: true });
@@ -436,7 +458,8 @@ describe('settings JSON Schema (for --about and ENV typing)', () => {
     expect(schema.properties.active_users_group_by_country).toMatchObject({ type: 'boolean', default: false });
     for (const [name, prop] of Object.entries(schema.properties)) {
       expect([name, typeof prop.description]).toEqual([name, 'string']);
-      if (name !== 'api_key' && name !== 'secret_key') expect([name, prop.sensitive]).toEqual([name, undefined]);
+      const secret = ['api_key', 'secret_key', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'].includes(name);
+      expect([name, prop.sensitive]).toEqual([name, secret ? true : undefined]);
     }
   });
 });
