@@ -5,7 +5,8 @@
 // 1.6 GB uncompressed are written once under bench/data/ and reused. For each, the built CLI syncs
 // the events stream only, downloading the archive over HTTP from the in-process simulator like a
 // real run, to /dev/null; scripts/bench-reference.mjs then reads the same file. The table goes to
-// stdout and to bench/results.md.
+// stdout and to bench/results.md. scripts/bench-bucket.mjs then syncs the same events from a local
+// S3 server laid out as Amplitude's bucket export (events_source "s3") and compares per event.
 //
 // Env: BENCH_SIZES_MB (default 100,400,1600), BENCH_RUNS (default 2: best wall time, highest RSS of N runs),
 // BENCH_CLI (default dist/cli.js: another build of the tap, to compare before and after a change).
@@ -15,6 +16,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bucketScenario } from './bench-bucket.mjs';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -120,6 +122,8 @@ async function removeStaleArchives(datasets) {
   const current = new Set(datasets.flatMap((d) => [path.basename(d.file), path.basename(d.statsFile)]));
   for (const name of await readdir(dataDir)) {
     if (name.startsWith('events-') && !current.has(name)) await rm(path.join(dataDir, name), { force: true });
+    const bucketOf = name.startsWith('bucket-') ? `${name.slice('bucket-'.length)}.zip` : null;
+    if (bucketOf && !current.has(bucketOf)) await rm(path.join(dataDir, name), { recursive: true, force: true });
   }
 }
 
@@ -301,6 +305,7 @@ async function main() {
       `- discovery < ${DISCOVERY_TARGET_S} s: ${fixed(discovery, 2)} s (median of 5, process start to exit) — ${verdict(discovery < DISCOVERY_TARGET_S)}`,
       `- chart unpivot ≥ 1 M cells/s: ${fixed(cellsPerS / 1e6, 2)} M cells/s (${chart.cells} cells from ${fixed(chart.csvMb)} MB of CSV in ${fixed(chart.seconds, 2)} s) — ${verdict(cellsPerS >= CELLS_TARGET)}`,
     ].join('\n');
+    const bucket = await bucketScenario({ datasets, rows, runs: RUNS, measure, simulatorOptions, simulatorDir, dataDir, cli, workDir, catalogFile });
     const cpu = os.cpus();
     const machine = `${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${fixed(os.totalmem() / 1024 ** 3)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
     const report = [
@@ -316,6 +321,7 @@ async function main() {
       '',
       targets,
       '',
+      ...(bucket ? [bucket.markdown] : []),
       'Reproduce with `make bench` (archives are generated once under bench/data/ and reused; `make clean` removes them).',
       '',
     ].join('\n');
@@ -323,6 +329,7 @@ async function main() {
     console.log(table(rows));
     console.log('');
     console.log(targets);
+    if (bucket) console.log(`\n${bucket.table}\n\n${bucket.targets}`);
     await writeFile(resultsFile, report);
     console.log(`\nwritten to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
   } finally {
