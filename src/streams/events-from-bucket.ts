@@ -9,7 +9,7 @@ import { readHours } from '../amplitude/bucket/reader.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
 import { AbortError } from '../amplitude/errors.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { DateTime } from 'luxon';
 import type { StreamContext, StreamItem } from './types.js';
 
@@ -43,7 +43,7 @@ export async function* eventsFromBucket(ctx: StreamContext, kept: KeySelection |
         try {
           batch[i] = transformEventLine(item.lines[i] as string, kept).recordJson;
         } catch (err) {
-          if (err instanceof EventLineError) throw new TapError(`s3://${b.bucket}/${item.file.key} line ${item.firstLine + i}: ${err.message}`);
+          if (err instanceof EventLineError) throw new StreamFailure(`s3://${b.bucket}/${item.file.key} line ${item.firstLine + i}: ${err.message}`);
           throw err;
         }
       }

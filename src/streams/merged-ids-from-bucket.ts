@@ -9,7 +9,7 @@ import { checkpointHours, exportFolders, listHours, planHours, type ListedHour }
 import { readHours } from '../amplitude/bucket/reader.js';
 import { AbortError } from '../amplitude/errors.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
 import { MERGED_RESUME_KEY } from './merged-ids.js';
 import type { StreamContext, StreamItem } from './types.js';
 
@@ -19,7 +19,7 @@ const HOUR_MS = 3_600_000;
 async function mergedFolder(s3: S3Client, bucket: string, prefix: string, projectId: string | undefined): Promise<{ folder: string; id: string } | null> {
   const base = folderPrefix(prefix);
   const { orgs, projects } = await exportFolders(s3, bucket, prefix);
-  if (orgs.length > 1) throw new TapError(`s3://${bucket}/${base}: several merged-ID folders (${orgs.join(', ')}); a bucket serves one organisation, check s3_merged_ids_prefix`);
+  if (orgs.length > 1) throw new StreamFailure(`s3://${bucket}/${base}: several merged-ID folders (${orgs.join(', ')}); a bucket serves one organisation, check s3_merged_ids_prefix`);
   if (orgs.length === 1) return { folder: `${base}${orgs[0]}/`, id: orgs[0] as string };
   const legacy = projectId ?? (projects.length === 1 ? projects[0] : undefined);
   return legacy ? { folder: `${base}${legacy}/`, id: legacy } : null;
@@ -61,7 +61,7 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
           record = null;
         }
         if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-          throw new TapError(`s3://${b.bucket}/${item.file.key} line ${item.firstLine + i}: not a JSON object; the merged-ID file is damaged`);
+          throw new StreamFailure(`s3://${b.bucket}/${item.file.key} line ${item.firstLine + i}: not a JSON object; the merged-ID file is damaged`);
         }
         const serverTime = (record as Record<string, unknown>).merge_server_time;
         if (typeof serverTime === 'number' && (maxServerTime === null || serverTime > maxServerTime)) maxServerTime = serverTime;

@@ -29,6 +29,7 @@ export function bucketSettingsOf(config: Config): BucketSettings {
 export async function createS3Client(config: Config, log: Logger): Promise<S3Client> {
   // The SDK prints a multi-line notice on Node 20 (the tap supports >= 20.15); the logs stay one line per event.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  for (const secret of [config.aws_access_key_id, config.aws_secret_access_key, config.aws_session_token]) log.addSecret(secret);
   const { S3Client } = await import('@aws-sdk/client-s3');
   const explicit =
     config.aws_access_key_id !== undefined && config.aws_secret_access_key !== undefined

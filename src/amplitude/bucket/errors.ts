@@ -1,5 +1,5 @@
 // S3 failures as one line that says what is wrong and how to fix it (never a credential).
-import { TapError } from '../../errors.js';
+import { StreamFailure } from '../../errors.js';
 import { S3_MAX_ATTEMPTS } from './client.js';
 
 interface SdkError {
@@ -11,7 +11,7 @@ interface SdkError {
 }
 
 /** A file that was listed but is gone when read (NoSuchKey). */
-export class VanishedError extends TapError {
+export class VanishedError extends StreamFailure {
   override name = 'VanishedError';
 }
 
@@ -30,11 +30,11 @@ export function isTransientRead(err: unknown): boolean {
 
 /** `what` names the request, e.g. `listing s3://bucket/prefix/`. */
 export function s3Failure(err: unknown, what: string, bucket: string): Error {
-  if (err instanceof TapError) return err;
+  if (err instanceof StreamFailure) return err;
   const e = (err ?? {}) as SdkError & NodeJS.ErrnoException;
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
-  const say = (text: string): TapError => new TapError(`${what}: ${text}`, { cause: err });
+  const say = (text: string): StreamFailure => new StreamFailure(`${what}: ${text}`, { cause: err });
   if (name === 'NoSuchBucket') return say(`the bucket "${bucket}" does not exist; check s3_bucket (and s3_endpoint_url, s3_region)`);
   if (name === 'AccessDenied' || name === 'AllAccessDisabled' || status === 403 && name !== 'InvalidAccessKeyId' && name !== 'SignatureDoesNotMatch') {
     return say(`access denied (HTTP ${status ?? 403} ${name}); the credentials need s3:ListBucket on the bucket and s3:GetObject on its objects (see README, "Reading events from the bucket export")`);

@@ -8,7 +8,7 @@
 // there a missing marker means the export of that hour has not happened, and reading stops before
 // it rather than skip it.
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { TapError } from '../../errors.js';
+import { StreamFailure } from '../../errors.js';
 import { s3Failure } from './errors.js';
 import { dayName, folderPrefix, HOUR_MS, parseName, type KeyKind } from './layout.js';
 
@@ -69,15 +69,15 @@ export async function projectFolder(s3: S3Client, bucket: string, prefix: string
   const { projects } = await exportFolders(s3, bucket, prefix);
   if (projectId !== undefined) {
     if (!projects.includes(projectId)) {
-      throw new TapError(`${where}: there is no folder ${projectId}/ for s3_project_id ${projectId} (found: ${projects.join(', ') || 'none'}); check s3_prefix and s3_project_id`);
+      throw new StreamFailure(`${where}: there is no folder ${projectId}/ for s3_project_id ${projectId} (found: ${projects.join(', ') || 'none'}); check s3_prefix and s3_project_id`);
     }
     return projectId;
   }
   if (projects.length === 1) return projects[0] as string;
   if (projects.length === 0) {
-    throw new TapError(`${where}: no Amplitude project folder ({appId}/) there; check s3_prefix (the folder set in Amplitude's export, empty for the bucket root)`);
+    throw new StreamFailure(`${where}: no Amplitude project folder ({appId}/) there; check s3_prefix (the folder set in Amplitude's export, empty for the bucket root)`);
   }
-  throw new TapError(`${where}: several project folders (${projects.join(', ')}); set s3_project_id to the one to read`);
+  throw new StreamFailure(`${where}: several project folders (${projects.join(', ')}); set s3_project_id to the one to read`);
 }
 
 /**

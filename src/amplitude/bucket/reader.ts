@@ -3,7 +3,7 @@
 // is downloaded once more (pinned to the same version) and resumed after the lines already handed
 // out; a second failure stops the stream before that hour is bookmarked.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TapError } from '../../errors.js';
+import { StreamFailure } from '../../errors.js';
 import type { Logger } from '../../singer/log.js';
 import { discard, download, downloadInOrder, type Fetcher } from './objects.js';
 import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
@@ -59,7 +59,7 @@ async function* fileLines(f: Fetcher, file: BucketFile, first: Downloaded): Asyn
         if (!(err instanceof GzipError)) throw err;
         const where = `s3://${f.bucket}/${file.key}`;
         if (attempt >= 2) {
-          throw new TapError(
+          throw new StreamFailure(
             `${where}: ${err.message}, again after a second download: the object in the bucket is damaged; the hour was not bookmarked. Ask Amplitude to re-export (backfill) that hour`,
           );
         }
