@@ -10,7 +10,7 @@ import type { Logger } from '../singer/log.js';
 import type { Metrics } from '../singer/metrics.js';
 import { parseState, type StateValue } from '../singer/state.js';
 import type { SingerWriter } from '../singer/writer.js';
-import { chartsMissingFromCatalog, isChartStreamName, streamsFor } from '../streams/registry.js';
+import { chartsMissingFromCatalog, isConfigDependentStream, streamsFor } from '../streams/registry.js';
 import { runSync, type SyncResult } from '../sync.js';
 import { fromAirbyteState } from '../airbyte/state.js';
 import { rfc3339 } from '../format.js';
@@ -37,7 +37,7 @@ export function selectStreams(args: Pick<SyncArgs, 'config' | 'catalogPath' | 'l
   let selection = selectAll(streams);
   if (args.catalogPath) {
     const catalog = readJsonFile('catalog', args.catalogPath);
-    const result = selectFromCatalog(catalog, streams, isChartStreamName);
+    const result = selectFromCatalog(catalog, streams, isConfigDependentStream);
     if (result.problems.length > 0) throw new BadInput(result.problems);
     [...result.warnings, ...chartsMissingFromCatalog(catalog, args.config)].forEach((w) => args.log.warn(w));
     selection = result.streams;

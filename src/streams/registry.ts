@@ -50,3 +50,8 @@ export function chartsMissingFromCatalog(catalog: unknown, config: Pick<Config, 
     .filter((id) => !names.has(CHART_STREAM_PREFIX + id))
     .map((id) => `chart_ids lists chart ${id}, but the catalog has no stream "${CHART_STREAM_PREFIX}${id}", so it is not synced; run --discover again and select it`);
 }
+
+/** A stream the config may have dropped since the catalog was made: a chart, or merged_ids without events_source s3. */
+export function isConfigDependentStream(name: string): boolean {
+  return isChartStreamName(name) || name === mergedIdsStream.name;
+}
