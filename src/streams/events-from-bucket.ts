@@ -4,8 +4,8 @@
 // that held files and after each run of empty hours. Loaded only when configured.
 import { createS3Client, bucketSettingsOf } from '../amplitude/bucket/client.js';
 import { folderPrefix } from '../amplitude/bucket/layout.js';
-import { checkpointHours, listHours, planHours, projectFolder } from '../amplitude/bucket/listing.js';
-import { readHours } from '../amplitude/bucket/reader.js';
+import { projectFolder } from '../amplitude/bucket/listing.js';
+import { readCompleteHours } from '../amplitude/bucket/reader.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
 import { AbortError } from '../amplitude/errors.js';
@@ -26,16 +26,11 @@ export async function* eventsFromBucket(ctx: StreamContext, kept: KeySelection |
   try {
     const project = await projectFolder(s3, b.bucket, b.prefix, b.projectId);
     const folder = `${folderPrefix(b.prefix)}${project}/`;
-    const listed = await listHours(s3, b.bucket, folder, project, 'events', from);
-    const plan = planHours(listed, from, until);
-    const files = plan.hours.reduce((n, h) => n + h.files.length, 0);
-    log.info(`events: bucket s3://${b.bucket}/${folder}: ${plan.hours.length} complete hour(s) from ${bookmarkValue(DateTime.fromMillis(from, { zone: 'utc' }))}, ${files} file(s); stops there because ${plan.stoppedAt}`);
-    const checkpoints = checkpointHours(plan.hours);
-    for await (const item of readHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, plan.hours)) {
+    const read = { label: 'events', folder, id: project, kind: 'events' as const, from, until };
+    for await (const item of readCompleteHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, read)) {
       if (ctx.signal.aborted) throw new AbortError();
       if ('hourDone' in item) {
-        const after = DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' });
-        if (checkpoints.has(item.hourDone.hour)) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(after) } };
+        if (item.checkpoint) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' })) } };
         continue;
       }
       const batch = new Array<string>(item.lines.length);

@@ -5,8 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
 import { bucketSettingsOf, createS3Client } from '../amplitude/bucket/client.js';
 import { folderPrefix } from '../amplitude/bucket/layout.js';
-import { checkpointHours, exportFolders, listHours, planHours, type ListedHour } from '../amplitude/bucket/listing.js';
-import { readHours } from '../amplitude/bucket/reader.js';
+import { exportFolders, type ListedHour } from '../amplitude/bucket/listing.js';
+import { readCompleteHours } from '../amplitude/bucket/reader.js';
 import { AbortError } from '../amplitude/errors.js';
 import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../amplitude/export-hours.js';
 import { StreamFailure } from '../errors.js';
@@ -16,13 +16,13 @@ import type { StreamContext, StreamItem } from './types.js';
 const HOUR_MS = 3_600_000;
 
 /** The folder and its file-name id (a project folder is a candidate only: legacy organisations' files sit there), or null. */
-async function mergedFolder(s3: S3Client, bucket: string, prefix: string, projectId: string | undefined): Promise<{ folder: string; id: string } | null> {
+async function mergedFolder(s3: S3Client, bucket: string, prefix: string, projectId: string | undefined): Promise<{ folder: string; id: string; legacy: boolean } | null> {
   const base = folderPrefix(prefix);
   const { orgs, projects } = await exportFolders(s3, bucket, prefix);
   if (orgs.length > 1) throw new StreamFailure(`s3://${bucket}/${base}: several merged-ID folders (${orgs.join(', ')}); a bucket serves one organisation, check s3_merged_ids_prefix`);
-  if (orgs.length === 1) return { folder: `${base}${orgs[0]}/`, id: orgs[0] as string };
+  if (orgs.length === 1) return { folder: `${base}${orgs[0]}/`, id: orgs[0] as string, legacy: false };
   const legacy = projectId ?? (projects.length === 1 ? projects[0] : undefined);
-  return legacy ? { folder: `${base}${legacy}/`, id: legacy } : null;
+  return legacy ? { folder: `${base}${legacy}/`, id: legacy, legacy: true } : null;
 }
 
 export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<StreamItem> {
@@ -35,24 +35,23 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
   const s3 = await createS3Client(config, log);
   try {
     const where = await mergedFolder(s3, b.bucket, b.mergedPrefix, b.projectId);
-    const listed = where ? await listHours(s3, b.bucket, where.folder, where.id, 'merged', from) : new Map<number, ListedHour>();
-    if (!where || ![...listed.values()].some((h) => h.files.length > 0)) {
-      log.info(`merged_ids: s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (no -{orgId}/ folder, no merged-ID files) from that hour on; nothing to read`);
+    if (!where) {
+      log.info(`merged_ids: s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (no -{orgId}/ folder); nothing to read`);
       return;
     }
-    const plan = planHours(listed, from, until);
-    log.info(`merged_ids: bucket s3://${b.bucket}/${where.folder}: ${plan.hours.length} complete hour(s); stops there because ${plan.stoppedAt}`);
     const bookmarkAfter = (hour: ListedHour) => ({
       [MERGED_RESUME_KEY]: bookmarkValue(DateTime.fromMillis(hour.hour + HOUR_MS, { zone: 'utc' })),
       ...(maxServerTime !== null ? { merge_server_time: maxServerTime } : {}),
     });
-    const checkpoints = checkpointHours(plan.hours);
-    for await (const item of readHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, plan.hours)) {
+    let sawFile = false;
+    const read = { label: 'merged_ids', folder: where.folder, id: where.id, kind: 'merged' as const, from, until };
+    for await (const item of readCompleteHours({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, read)) {
       if (ctx.signal.aborted) throw new AbortError();
       if ('hourDone' in item) {
-        if (checkpoints.has(item.hourDone.hour)) yield { bookmark: bookmarkAfter(item.hourDone) };
+        if (item.checkpoint) yield { bookmark: bookmarkAfter(item.hourDone) };
         continue;
       }
+      sawFile = true;
       for (const [i, line] of item.lines.entries()) {
         let record: unknown;
         try {
@@ -68,6 +67,7 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
         yield { record: record as Record<string, unknown> };
       }
     }
+    if (!sawFile && where.legacy) log.info(`merged_ids: no merged-ID files: no -{orgId}/ folder under s3://${b.bucket}/${folderPrefix(b.mergedPrefix)}, and none of a legacy organisation in ${where.folder}`);
   } finally {
     s3.destroy();
   }

@@ -2,7 +2,7 @@
 // examples from Amplitude's pages and on hand-made listings.
 import { describe, expect, it } from '@jest/globals';
 import { folderPrefix, parseName } from '../../src/amplitude/bucket/layout.js';
-import { checkpointHours, planHours, type ListedHour } from '../../src/amplitude/bucket/listing.js';
+import { checkpointHours, planHours, type ListedHour, type Listing } from '../../src/amplitude/bucket/listing.js';
 
 const H = 3_600_000;
 const at = (iso: string): number => Date.parse(iso);
@@ -39,7 +39,7 @@ const hour = (iso: string, files: number, marker = false): ListedHour => ({
   marker,
   files: Array.from({ length: files }, (_, i) => ({ key: `k${i}`, size: 1, etag: undefined, partition: i + 1 })),
 });
-const listing = (...hours: ListedHour[]): Map<number, ListedHour> => new Map(hours.map((h) => [h.hour, h]));
+const listing = (...hours: ListedHour[]): Listing => ({ hours: new Map(hours.map((h) => [h.hour, h])), newerHour: null });
 const hoursOf = (plan: { hours: ListedHour[] }): string[] => plan.hours.map((h) => `${new Date(h.hour).toISOString().slice(11, 13)}:${h.files.length}`);
 
 describe('completeness rule', () => {
@@ -59,7 +59,15 @@ describe('completeness rule', () => {
   it('stops at end_date, and reads nothing from an empty listing', () => {
     const l = listing(hour('2026-01-01T00:00:00Z', 1), hour('2026-01-01T01:00:00Z', 1), hour('2026-01-01T05:00:00Z', 1));
     expect(hoursOf(planHours(l, at('2026-01-01T00:00:00Z'), at('2026-01-01T02:00:00Z')))).toEqual(['00:1', '01:1']);
-    expect(planHours(new Map(), at('2026-01-01T00:00:00Z'), Infinity).hours).toEqual([]);
+    expect(planHours({ hours: new Map(), newerHour: null }, at('2026-01-01T00:00:00Z'), Infinity).hours).toEqual([]);
+  });
+
+  it('after a listing pass that stopped at a day boundary, reads every listed day and nothing of the next day', () => {
+    // The next day's first key in listing order can be hour 10 ("10" sorts before "2"): its hours 2..9 are unknown yet.
+    const l: Listing = { hours: listing(hour('2026-01-01T22:00:00Z', 1), hour('2026-01-01T23:00:00Z', 1)).hours, newerHour: at('2026-01-02T10:00:00Z') };
+    const plan = planHours(l, at('2026-01-01T22:00:00Z'), Infinity);
+    expect(hoursOf(plan)).toEqual(['22:1', '23:1']);
+    expect(plan.stoppedAt).toBe('the listing continues in the next pass');
   });
 
   it('checkpoints after each hour with files and after the last of each run of empty hours', () => {

@@ -30,6 +30,8 @@ export interface HourPlan {
   hours: ListedHour[];
   /** Why the plan ends where it does, for the log. */
   stoppedAt: string;
+  /** It ends at an hour whose export has not happened (markers in use, neither files nor marker). */
+  gap: boolean;
 }
 
 async function* listAll(s3: S3Client, bucket: string, prefix: string, opts: { startAfter?: string; delimiter?: string }) {
@@ -81,18 +83,41 @@ export async function projectFolder(s3: S3Client, bucket: string, prefix: string
 }
 
 /**
- * Every file of `kind` and every marker in `folder` (e.g. `events/829528/`) named for folder id
- * `id`, from the day of `fromHour` on, grouped by hour (hours before `fromHour` included: they
- * count towards the newest hour only).
+ * Keys held per listing pass; a pass ends at the first day boundary past it, so memory stays
+ * bounded on long backfills. TAP_AMPLITUDE_S3_LIST_KEYS lowers it (the tests use it).
  */
-export async function listHours(s3: S3Client, bucket: string, folder: string, id: string, kind: KeyKind, fromHour: number): Promise<Map<number, ListedHour>> {
+export const LIST_BUDGET = Number(process.env.TAP_AMPLITUDE_S3_LIST_KEYS) || 50_000;
+
+export interface Listing {
+  hours: Map<number, ListedHour>;
+  /** Set when the pass stopped early: the hour of the first object of the first day not listed. */
+  newerHour: number | null;
+}
+
+/**
+ * The files of `kind` and the markers in `folder` (e.g. `events/829528/`) named for folder id
+ * `id`, from the day of `fromHour` on, grouped by hour (hours before `fromHour` included: they
+ * count towards the newest hour only). Keys sort by day, but within a day "10" comes before "2",
+ * so a pass that stops early stops between two days.
+ */
+export async function listHours(s3: S3Client, bucket: string, folder: string, id: string, kind: KeyKind, fromHour: number, maxKeys = LIST_BUDGET): Promise<Listing> {
   const hours = new Map<number, ListedHour>();
   const namePrefix = `${folder}${id}_`;
-  for await (const page of listAll(s3, bucket, namePrefix, { startAfter: `${folder}${dayName(id, fromHour)}` })) {
+  let held = 0;
+  let lastDay = -1;
+  let newerHour: number | null = null;
+  pages: for await (const page of listAll(s3, bucket, namePrefix, { startAfter: `${folder}${dayName(id, fromHour)}` })) {
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';
       const parsed = parseName(key.slice(folder.length), id);
       if (!parsed || (parsed.kind !== kind && parsed.kind !== 'marker')) continue;
+      const day = Math.floor(parsed.hour / 86_400_000);
+      if (held >= maxKeys && day !== lastDay) {
+        newerHour = parsed.hour;
+        break pages;
+      }
+      lastDay = day;
+      held++;
       let entry = hours.get(parsed.hour);
       if (!entry) hours.set(parsed.hour, (entry = { hour: parsed.hour, files: [], marker: false }));
       if (parsed.kind === 'marker') entry.marker = true;
@@ -100,7 +125,7 @@ export async function listHours(s3: S3Client, bucket: string, folder: string, id
     }
   }
   for (const entry of hours.values()) entry.files.sort((a, b) => a.partition - b.partition || (a.key < b.key ? -1 : 1));
-  return hours;
+  return { hours, newerHour };
 }
 
 /**
@@ -119,19 +144,22 @@ export function checkpointHours(hours: readonly ListedHour[]): Set<number> {
 const iso = (hour: number): string => new Date(hour).toISOString().replace(':00.000Z', 'Z');
 
 /** The complete hours from `fromHour` up to (excluding) `untilHour`, by the rule at the top of this file. */
-export function planHours(listed: Map<number, ListedHour>, fromHour: number, untilHour: number): HourPlan {
-  if (listed.size === 0) return { hours: [], stoppedAt: 'no export file from that hour on yet' };
-  const newest = Math.max(...listed.keys());
+export function planHours(listing: Listing, fromHour: number, untilHour: number): HourPlan {
+  const listed = listing.hours;
+  // A pass that stopped early has listed every day before the next object's day, and nothing of that day.
+  const newest = listing.newerHour !== null ? Math.floor(listing.newerHour / 86_400_000) * 86_400_000 : Math.max(...listed.keys());
+  if (listing.newerHour === null && listed.size === 0) return { hours: [], stoppedAt: 'no export file from that hour on yet', gap: false };
   const markers = [...listed.values()].some((h) => h.marker);
   const end = Math.min(newest, untilHour);
   const hours: ListedHour[] = [];
   for (let hour = fromHour; hour < end; hour += HOUR_MS) {
     const entry = listed.get(hour);
     if (!entry && markers) {
-      return { hours, stoppedAt: `hour ${iso(hour)} has neither files nor a complete marker while later hours do: its export has not happened yet, so reading stops before it` };
+      return { hours, stoppedAt: `hour ${iso(hour)} has neither files nor a complete marker while later hours do: its export has not happened yet, so reading stops before it`, gap: true };
     }
     hours.push(entry ?? { hour, files: [], marker: false });
   }
-  const stoppedAt = end === newest ? `the newest hour present (${iso(newest)}) may still be arriving` : 'end_date';
-  return { hours, stoppedAt };
+  const stoppedAt =
+    end === untilHour ? 'end_date' : listing.newerHour !== null ? 'the listing continues in the next pass' : `the newest hour present (${iso(newest)}) may still be arriving`;
+  return { hours, stoppedAt, gap: false };
 }

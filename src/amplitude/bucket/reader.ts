@@ -7,9 +7,10 @@ import { StreamFailure } from '../../errors.js';
 import type { Logger } from '../../singer/log.js';
 import { discard, download, downloadInOrder, type Fetcher } from './objects.js';
 import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
-import type { BucketFile, ListedHour } from './listing.js';
+import { HOUR_MS, type KeyKind } from './layout.js';
+import { checkpointHours, listHours, planHours, type BucketFile, type ListedHour } from './listing.js';
 
-export type HourItem = { lines: string[]; file: BucketFile; firstLine: number } | { hourDone: ListedHour };
+export type HourItem = { lines: string[]; file: BucketFile; firstLine: number } | { hourDone: ListedHour; checkpoint: boolean };
 
 export interface ReadOptions {
   s3: S3Client;
@@ -20,9 +21,41 @@ export interface ReadOptions {
   concurrency: number;
 }
 
-export async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGenerator<HourItem> {
+export interface FolderRead {
+  /** For the log: "events" or "merged_ids". */
+  label: string;
+  folder: string;
+  id: string;
+  kind: KeyKind;
+  /** First hour to read and the exclusive end (end_date), epoch milliseconds. */
+  from: number;
+  until: number;
+}
+
+/**
+ * The complete hours of a folder from `from` on, pass after pass of a bounded listing: each hour's
+ * lines, then its `hourDone` (`checkpoint` after each hour with files and each run of empty hours).
+ */
+export async function* readCompleteHours(o: ReadOptions, r: FolderRead): AsyncGenerator<HourItem> {
+  let from = r.from;
+  for (;;) {
+    const listing = await listHours(o.s3, o.bucket, r.folder, r.id, r.kind, from);
+    const plan = planHours(listing, from, r.until);
+    const files = plan.hours.reduce((n, h) => n + h.files.length, 0);
+    o.log.info(`${r.label}: s3://${o.bucket}/${r.folder}: ${plan.hours.length} complete hour(s) from ${iso(from)}, ${files} file(s); stops there because ${plan.stoppedAt}`);
+    yield* readHours(o, plan.hours);
+    const last = plan.hours[plan.hours.length - 1];
+    if (listing.newerHour === null || plan.gap || !last || last.hour + HOUR_MS >= r.until) return;
+    from = last.hour + HOUR_MS;
+  }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGenerator<HourItem> {
   const f: Fetcher = { s3: o.s3, bucket: o.bucket, tempDir: o.tempDir, log: o.log, signal: o.signal };
   const files = hours.flatMap((h) => h.files);
+  const checkpoints = checkpointHours(hours);
   const downloads = downloadInOrder(f, files, o.concurrency);
   try {
     for (const hour of hours) {
@@ -31,7 +64,7 @@ export async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): 
         if (next.done) throw new Error('bucket downloads ended early');
         yield* fileLines(f, next.value.file, next.value.data);
       }
-      yield { hourDone: hour };
+      yield { hourDone: hour, checkpoint: checkpoints.has(hour.hour) };
     }
   } finally {
     await downloads.return(undefined);

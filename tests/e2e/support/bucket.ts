@@ -59,11 +59,11 @@ export interface TapRun {
   states: Record<string, Record<string, unknown>>[];
 }
 
-export async function runTap(config: Record<string, unknown>, opts: { state?: unknown; streams?: string[] } = {}): Promise<TapRun> {
+export async function runTap(config: Record<string, unknown>, opts: { state?: unknown; streams?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TapRun> {
   const dir = tempDir();
   const args = ['--config', writeJson(dir, 'config.json', config), '--catalog', writeJson(dir, 'catalog.json', catalogOf(...(opts.streams ?? ['events'])))];
   if (opts.state !== undefined) args.push('--state', writeJson(dir, 'state.json', opts.state));
-  const result = await runCli(args, { timeoutMs: 60_000 });
+  const result = await runCli(args, { timeoutMs: 60_000, ...(opts.env ? { env: opts.env } : {}) });
   return toRun(result.code, result.stdout, result.stderr);
 }
 
