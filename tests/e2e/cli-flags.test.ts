@@ -23,6 +23,17 @@ const SETTINGS = [
   'max_concurrency',
   'request_timeout_seconds',
   'emit_activate_version_messages',
+  'events_source',
+  's3_bucket',
+  's3_prefix',
+  's3_merged_ids_prefix',
+  's3_project_id',
+  's3_region',
+  's3_endpoint_url',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  's3_max_concurrency',
 ];
 const MELTANO_CAPABILITIES = ['properties', 'catalog', 'discover', 'state', 'about', 'stream-maps', 'activate-version', 'batch', 'test', 'log-based', 'schema-flattening', 'structured-logging'];
 const DATE_HELP = 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z';
@@ -90,7 +101,7 @@ describe('CLI-9 --about', () => {
     expect([r.code, r.stderr]).toEqual([0, '']);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines.slice(0, 2)).toEqual(['| Setting | Type | Default | Notes | Description |', '|---|---|---|---|---|']);
-    expect(lines.slice(2).map((l) => /^\| `([a-z_]+)` \|/.exec(l)?.[1])).toEqual(SETTINGS);
+    expect(lines.slice(2).map((l) => /^\| `([a-z0-9_]+)` \|/.exec(l)?.[1])).toEqual(SETTINGS);
     expect(lines[2]).toMatch(/^\| `api_key` \| string \| {2}\| required to sync, secret \| .+ \|$/);
     expect(lines).toContain(
       '| `max_concurrency` | integer 1..5 | `5` |  | Most requests in flight at once; Amplitude allows 5 concurrent requests per project. |',
