@@ -16,6 +16,7 @@ import {
   bucketServer,
   catalogOf,
   DATA,
+  eventsWithout,
   expectedRecordText,
   HOUR_MS,
   lastBookmark,
@@ -58,6 +59,16 @@ describe('events_source s3', () => {
     expect(viaBucket.texts).toEqual(viaExport.texts);
     expect(lastBookmark(viaBucket)).toEqual({ server_upload_time: hourBookmark(LAST + HOUR_MS) });
     expect(lastBookmark(viaBucket)).toEqual(lastBookmark(viaExport));
+
+    // With fields deselected, both paths still agree (the same selection code), and the fields are gone.
+    const narrowExport = await runTap(
+      { api_key: 'demo-api-key', secret_key: 'demo-secret-key', api_url: sim.url, start_date: isoOf(FIRST), end_date: isoOf(LAST + HOUR_MS) },
+      { catalog: eventsWithout('ip_address', 'event_properties') },
+    );
+    const narrowBucket = await runTap(bucketConfig(server, { start_date: isoOf(FIRST) }), { catalog: eventsWithout('ip_address', 'event_properties') });
+    expect(narrowBucket.texts).toEqual(narrowExport.texts);
+    expect(narrowBucket.texts.length).toBe(expected.length);
+    expect(narrowBucket.texts.some((t) => t.includes('"ip_address"') || t.includes('"event_properties"'))).toBe(false);
 
     // A listing held to a few keys per pass (a long backfill) reads the same records, day after day.
     const inPasses = await runTap(bucketConfig(server, { start_date: isoOf(FIRST) }), { env: { TAP_AMPLITUDE_S3_LIST_KEYS: '1' } });

@@ -4,6 +4,7 @@
 // out; a second failure stops the stream before that hour is bookmarked.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StreamFailure } from '../../errors.js';
+import { AbortError } from '../errors.js';
 import type { Logger } from '../../singer/log.js';
 import { discard, download, downloadInOrder, type Fetcher } from './objects.js';
 import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
@@ -79,7 +80,7 @@ async function* fileLines(f: Fetcher, file: BucketFile, first: Downloaded): Asyn
       let seen = 0;
       try {
         for await (const batch of gzipLineBatches(data)) {
-          if (f.signal.aborted) return;
+          if (f.signal.aborted) throw new AbortError();
           const from = seen;
           seen += batch.length;
           if (seen <= handedOut) continue;

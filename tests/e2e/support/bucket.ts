@@ -46,8 +46,15 @@ export function bucketConfig(server: BucketServer, extra: Record<string, unknown
 }
 
 export const catalogOf = (...streams: string[]) => ({
-  streams: streams.map((s) => ({ tap_stream_id: s, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
+  streams: streams.map((s) => ({ tap_stream_id: s, metadata: [{ breadcrumb: [] as string[], metadata: { selected: true } }] })),
 });
+
+/** The events stream selected without the given fields. */
+export const eventsWithout = (...fields: string[]) => {
+  const catalog = catalogOf('events');
+  for (const f of fields) catalog.streams[0]?.metadata.push({ breadcrumb: ['properties', f], metadata: { selected: false } });
+  return catalog;
+};
 
 export interface TapRun {
   code: number | null;
@@ -59,9 +66,12 @@ export interface TapRun {
   states: Record<string, Record<string, unknown>>[];
 }
 
-export async function runTap(config: Record<string, unknown>, opts: { state?: unknown; streams?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TapRun> {
+export async function runTap(
+  config: Record<string, unknown>,
+  opts: { state?: unknown; streams?: string[]; catalog?: unknown; env?: NodeJS.ProcessEnv } = {},
+): Promise<TapRun> {
   const dir = tempDir();
-  const args = ['--config', writeJson(dir, 'config.json', config), '--catalog', writeJson(dir, 'catalog.json', catalogOf(...(opts.streams ?? ['events'])))];
+  const args = ['--config', writeJson(dir, 'config.json', config), '--catalog', writeJson(dir, 'catalog.json', opts.catalog ?? catalogOf(...(opts.streams ?? ['events'])))];
   if (opts.state !== undefined) args.push('--state', writeJson(dir, 'state.json', opts.state));
   const result = await runCli(args, { timeoutMs: 60_000, ...(opts.env ? { env: opts.env } : {}) });
   return toRun(result.code, result.stdout, result.stderr);
