@@ -77,12 +77,18 @@ export async function runTap(
   return toRun(result.code, result.stdout, result.stderr);
 }
 
+/** The writer's ASCII escapes (\uXXXX for each code unit from U+0080) turned back into characters, to compare with the truth's text. */
+const fromAsciiEscapes = (text: string): string =>
+  text.replace(/(\\+)u([0-9a-f]{4})/g, (all, slashes: string, hex: string) =>
+    slashes.length % 2 === 1 && parseInt(hex, 16) >= 0x80 ? slashes.slice(1) + String.fromCharCode(parseInt(hex, 16)) : all,
+  );
+
 export function toRun(code: number | null, stdout: string, stderr: string): TapRun {
   const messages = parseMessages(stdout);
   const texts: string[] = [];
   for (const line of stdout.split('\n')) {
     const m = RECORD_LINE.exec(line);
-    if (m) texts.push(m[1] as string);
+    if (m) texts.push(fromAsciiEscapes(m[1] as string));
   }
   const states = messages.filter((m) => m.type === 'STATE').map((m) => (m.value as { bookmarks: Record<string, Record<string, unknown>> }).bookmarks);
   return { code, stderr, messages, texts, states };
