@@ -76,6 +76,21 @@ export const configSchema = z
       )
       .default([])
       .describe('Saved charts to extract, one chart_<id> stream each: chart IDs or chart URLs (the ID follows /chart/ in the URL).'),
+    cohort_ids: z
+      .array(z.string({ error: 'each entry must be a cohort ID (a string such as "9apg8e8f")' }).trim().min(1, { error: 'each entry must be a non-empty cohort ID' }), {
+        error: 'must be a list of cohort IDs, or "all"',
+      })
+      .default([])
+      .describe(
+        'Cohorts whose members the cohort_members stream downloads: a list of cohort IDs, or "all" (every computed cohort). Empty (default): none. Each download spends one of the 500 monthly cohort downloads Amplitude allows.',
+      ),
+    cohort_member_properties: z
+      .array(z.string({ error: 'each entry must be a user property name' }).min(1, { error: 'each entry must be a non-empty user property name' }), {
+        error: 'must be a list of user property names',
+      })
+      .default([])
+      .describe('User properties to include with each cohort member (in the record\'s properties object). Empty (default): only amplitude_id and user_id.'),
+    cohort_download_budget: intIn(0, 500, 50, 'Most cohort downloads requested per calendar month (UTC), counted in the cohort_members bookmark; Amplitude allows 500 a month per project.'),
     user_agent: z
       .string({ error: 'must be a string' })
       .default(`tap-amplitude/${TAP_VERSION}`)
@@ -150,6 +165,8 @@ export function validateConfig(raw: Record<string, unknown>): { config: Config; 
     if (!known.has(k)) warnings.push(`config: ignoring unknown setting "${k}"`);
     else if (v !== null) clean[k] = v; // null means "not set" (Meltano writes unset settings as null)
   }
+  // "all" is also accepted as a plain string (the natural way to write it in JSON and env).
+  if (clean.cohort_ids === 'all') clean.cohort_ids = ['all'];
   const result = configSchema.safeParse(clean);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {

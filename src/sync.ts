@@ -134,7 +134,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             tracker.setBookmark(sel.name, item.bookmark);
             if (writeState) writer.state(tracker.snapshot());
           }
-          progress.checkpoint(Object.values(item.bookmark).map(String).join(','));
+          progress.checkpoint(item.label ?? Object.values(item.bookmark).map(String).join(','));
         } else if ('incomplete' in item) {
           if (version !== undefined) log.info(`stream ${sel.name}: ${item.incomplete}; this run's rows are not activated as the whole table`);
           complete = false;

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import got, { RequestError } from 'got';
 import { messageOf, StreamFailure, TapFailure } from '../errors.js';
 import { SecretMasker } from '../secrets.js';
+import { parseJson, readBody } from './body.js';
 import { readRejection } from './envelope.js';
 import { AbortError, AmplitudeHttpError, AmplitudeNetworkError, oneLine } from './errors.js';
 import { RequestLimiter, systemClock, type CostBudget } from './limiter.js';
@@ -40,6 +41,10 @@ export interface RequestOptions {
   cost?: number;
   /** Statuses handed back to the caller (with the parsed error body) instead of retried or thrown. */
   passStatuses?: number[];
+  /** 'taxonomy': also inside the Taxonomy API's own limits (4 at once, 7,200 per hour; amplitude-api.md §13.1). */
+  pool?: 'taxonomy';
+  /** false: a 3xx is not followed (pass it, and read `location`, to follow it by hand). */
+  followRedirect?: false;
 }
 
 export interface DownloadOptions extends RequestOptions {
@@ -51,13 +56,15 @@ export interface DownloadOptions extends RequestOptions {
 const DEFAULT_MAX_TRIES = 8;
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 120_000 };
 export const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
+// The Taxonomy API's per-hour cost limit; its 5-minute window never binds.
+const TAXONOMY_BUDGET: CostBudget = { per5Min: 7200, perHour: 7200 };
 /** Error bodies are small envelopes; never hold more than this of one. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 /** A 2xx body either became a value or is unusable (`problem` says why); the latter is retried. */
 type Consumed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-type Delivered<T> = { status: number; passed: true; body: unknown } | { status: number; passed: false; value: T };
+type Delivered<T> = { status: number; passed: true; body: unknown; location?: string } | { status: number; passed: false; value: T };
 
 interface Exchange<T> {
   accept: string;
@@ -67,32 +74,13 @@ interface Exchange<T> {
   verify?: (value: T) => Promise<string | undefined>;
 }
 
-async function readBody(body: Readable, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    chunks.push(buf);
-    size += buf.length;
-    if (size >= limit) break;
-  }
-  return Buffer.concat(chunks);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
 export class AmplitudeClient {
-  private readonly baseUrl: string;
+  readonly baseUrl: string;
   private readonly host: string;
   private readonly headers: Record<string, string>;
   private readonly masker: SecretMasker;
   private readonly limiter: RequestLimiter;
+  private readonly taxonomyLimiter: RequestLimiter;
   private readonly opts: ClientOptions;
   private readonly policy: { maxTries: number; baseMs: number; maxMs: number };
 
@@ -111,6 +99,12 @@ export class AmplitudeClient {
       onBudgetWait: (waitMs, cost) =>
         opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for Amplitude's dashboard cost budget (next request costs ${cost})`),
     });
+    this.taxonomyLimiter = new RequestLimiter({
+      maxConcurrency: 4,
+      costBudget: TAXONOMY_BUDGET,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      onBudgetWait: (waitMs) => opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for the Taxonomy API's 7,200 requests per hour`),
+    });
   }
 
   /**
@@ -122,7 +116,7 @@ export class AmplitudeClient {
   }
 
   /** GET a JSON endpoint: 2xx → parsed body; a passStatus → its parsed error body (or null). */
-  async getJson(path: string, opts: RequestOptions): Promise<{ status: number; body: unknown }> {
+  async getJson(path: string, opts: RequestOptions): Promise<{ status: number; body: unknown; location?: string }> {
     const result = await this.execute<unknown>(path, opts, {
       accept: 'application/json',
       consume: async (body) => {
@@ -133,14 +127,15 @@ export class AmplitudeClient {
           : { ok: false, problem: `the body is not JSON (starts with ${JSON.stringify(this.quote(text, 80))})` };
       },
     });
-    return result.passed ? { status: result.status, body: result.body } : { status: result.status, body: result.value };
+    if (!result.passed) return { status: result.status, body: result.value };
+    return { status: result.status, body: result.body, ...(result.location === undefined ? {} : { location: result.location }) };
   }
 
   /**
    * GET a body straight into the file `dest` (truncated first, never buffered), then `validate` it.
    * For a passStatus the body is the parsed error body and `dest` holds nothing useful.
    */
-  async download(path: string, opts: DownloadOptions): Promise<{ status: number; body: unknown; bytes: number }> {
+  async download(path: string, opts: DownloadOptions): Promise<{ status: number; body: unknown; bytes: number; location?: string }> {
     const { dest, validate } = opts;
     const result = await this.execute<number>(path, opts, {
       accept: '*/*',
@@ -163,9 +158,8 @@ export class AmplitudeClient {
             },
           }),
     });
-    return result.passed
-      ? { status: result.status, body: result.body, bytes: 0 }
-      : { status: result.status, body: null, bytes: result.value };
+    if (!result.passed) return { status: result.status, body: null, bytes: result.value };
+    return { status: result.status, body: result.body, bytes: 0, ...(result.location === undefined ? {} : { location: result.location }) };
   }
 
   private async execute<T>(path: string, opts: RequestOptions, exchange: Exchange<T>): Promise<Delivered<T>> {
@@ -177,7 +171,9 @@ export class AmplitudeClient {
 
     return runWithRetries<Delivered<T>>(
       async (attempt) => {
-        const sent = await this.limiter.run(opts.cost ?? 0, () => this.sendOnce(url, request, opts, exchange, attempt));
+        const send = (): Promise<AttemptResult<Delivered<T>>> =>
+          this.limiter.run(opts.cost ?? 0, () => this.sendOnce(url, request, opts, exchange, attempt));
+        const sent = await (opts.pool === 'taxonomy' ? this.taxonomyLimiter.run(1, send) : send());
         if (!sent.ok || sent.value.passed || exchange.verify === undefined) return sent;
         const problem = await exchange.verify(sent.value.value);
         if (problem === undefined) return sent;
@@ -211,6 +207,7 @@ export class AmplitudeClient {
       headers: { ...this.headers, accept: exchange.accept },
       retry: { limit: 0 },
       throwHttpErrors: false,
+      ...(opts.followRedirect === false ? { followRedirect: false } : {}),
       // `socket` is the idle timer: it fires after `idle` ms without bytes, before or during the body.
       timeout: { lookup: idle, connect: idle, secureConnect: idle, socket: idle },
       ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
@@ -271,7 +268,8 @@ export class AmplitudeClient {
     const text = (await readBody(body, ERROR_BODY_LIMIT)).toString('utf8');
     const parsed = parseJson(text);
     if (opts.passStatuses?.includes(status) === true) {
-      return { ok: true, value: { status, passed: true, body: parsed.ok ? parsed.value : null } };
+      const location = typeof headers.location === 'string' ? headers.location : undefined;
+      return { ok: true, value: { status, passed: true, body: parsed.ok ? parsed.value : null, ...(location === undefined ? {} : { location }) } };
     }
 
     const rejection = parsed.ok ? readRejection(parsed.value) : {};

@@ -2,14 +2,17 @@
 // come from config (Amplitude has no API that lists charts).
 import type { Config } from '../config.js';
 import { activeUsersStream } from './active-users.js';
+import { annotationCategoriesStream } from './annotation-categories.js';
 import { annotationsStream } from './annotations.js';
 import { averageSessionLengthStream } from './average-session-length.js';
 import { chartStream, CHART_STREAM_PREFIX } from './chart.js';
 import { chartsMetadataStream } from './charts-metadata.js';
+import { cohortMembersStream } from './cohort-members.js';
 import { cohortsStream } from './cohorts.js';
 import { eventsStream } from './events.js';
 import { eventsListStream } from './events-list.js';
 import { mergedIdsStream } from './merged-ids.js';
+import { TAXONOMY_STREAMS } from './taxonomy.js';
 import type { StreamDefinition } from './types.js';
 
 export const FIXED_STREAMS: readonly StreamDefinition[] = [
@@ -17,8 +20,11 @@ export const FIXED_STREAMS: readonly StreamDefinition[] = [
   activeUsersStream,
   averageSessionLengthStream,
   annotationsStream,
+  annotationCategoriesStream,
   cohortsStream,
+  cohortMembersStream,
   eventsListStream,
+  ...TAXONOMY_STREAMS,
 ];
 
 export function streamsFor(config: Pick<Config, 'chart_ids'> & Partial<Pick<Config, 'events_source'>>): StreamDefinition[] {

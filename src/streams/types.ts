@@ -16,7 +16,7 @@ import type { Bookmark } from '../singer/state.js';
 export type StreamItem =
   | { record: Record<string, unknown> }
   | { recordsJson: string[] }
-  | { bookmark: Bookmark }
+  | { bookmark: Bookmark; /** What the progress line names as reached (default: the bookmark's values). */ label?: string }
   | { incomplete: string };
 
 export interface StreamContext {

@@ -39,3 +39,11 @@ export function annotationsV3(o: ResolvedOptions): Record<string, unknown>[] {
 export function annotationsV2(o: ResolvedOptions): Record<string, unknown>[] {
   return annotationsV3(o).map((a) => ({ id: a.id, date: String(a.start).slice(0, 10), label: a.label, details: a.details }));
 }
+
+/**
+ * GET /api/3/annotation-categories: every category, used or not (the live list had 12). The name is
+ * under `category` as served live, except one under the documented `name` (quirk 23).
+ */
+export function annotationCategories(): Record<string, unknown>[] {
+  return [UNCATEGORIZED, RELEASES, { id: 45678, name: 'Marketing' }, { id: 1251, category: 'Outages, "incidents" & fixes' }, { id: 1252, category: 'Unused' }];
+}

@@ -21,6 +21,16 @@ export interface SimulatorOptions {
   countryProperty?: boolean;
   dashboardSeries?: 'normal' | 'empty' | 'short';
   costBudget?: { per5Min: number; perHour: number };
+  /** false: the plan lacks the Taxonomy API (every taxonomy path answers 404). Default true. */
+  taxonomy?: boolean;
+  /** false: a project without group types. Default true. */
+  groupTypes?: boolean;
+  /** Status polls a cohort download job answers "JOB INPROGRESS" before it completes. Default 2. */
+  cohortPolls?: number;
+  /** Cohorts up to this many members come in the /file body; larger ones redirect to the S3 stand-in. Default 100. */
+  cohortInlineMax?: number;
+  /** Member counts of computed cohorts, by their index in the cohort list. */
+  cohortSizes?: Record<number, number>;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +51,11 @@ export interface ResolvedOptions {
   countryProperty: boolean;
   dashboardSeries: 'normal' | 'empty' | 'short';
   costBudget: { per5Min: number; perHour: number } | undefined;
+  taxonomy: boolean;
+  groupTypes: boolean;
+  cohortPolls: number;
+  cohortInlineMax: number;
+  cohortSizes: Record<number, number>;
   /** dataStart / dataEnd as epoch milliseconds. */
   dataStartMs: number;
   dataEndMs: number;
@@ -74,6 +89,11 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     countryProperty: opts.countryProperty ?? true,
     dashboardSeries: opts.dashboardSeries ?? 'normal',
     costBudget: opts.costBudget,
+    taxonomy: opts.taxonomy ?? true,
+    groupTypes: opts.groupTypes ?? true,
+    cohortPolls: opts.cohortPolls ?? 2,
+    cohortInlineMax: opts.cohortInlineMax ?? 100,
+    cohortSizes: opts.cohortSizes ?? {},
     dataStartMs,
     dataEndMs,
   };

@@ -3,9 +3,9 @@
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleAdmin } from './admin.js';
-import { annotationsV2, annotationsV3 } from './annotations.js';
+import { annotationCategories, annotationsV2, annotationsV3 } from './annotations.js';
 import { ChartUnavailable, chartModel } from './charts.js';
-import { cohorts } from './cohorts.js';
+import { CohortDownloads } from './cohort-download.js';
 import { CostBudget } from './cost-budget.js';
 import { handleSessionsAverage, handleUsers } from './dashboard.js';
 import { eventsList } from './events-list.js';
@@ -13,6 +13,7 @@ import { Exporter } from './export.js';
 import { bodyFaultReply, FaultSet, htmlFaultReply, statusFaultReply, writeReply, type FaultRule } from './faults.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { badRequest, errorReply, json, notFound, type Reply } from './replies.js';
+import { handleTaxonomy } from './taxonomy.js';
 import { createTruth, type GroundTruth } from './truth.js';
 
 export type { SimulatorOptions, ResolvedOptions } from './options.js';
@@ -21,6 +22,7 @@ export type { GroundTruth } from './truth.js';
 export type { ChartModel } from './charts.js';
 export type { ChartTable } from './chart-csv.js';
 export { writeExportArchive } from './export.js';
+export type { CohortDownloads, CohortMember } from './cohort-download.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -44,6 +46,8 @@ export interface Simulator {
   faults: { add(rule: FaultRule): void; clear(): void };
   setConcurrencyCap(n: number | undefined): void;
   truth: GroundTruth;
+  /** Cohort download jobs and the S3 stand-in (its request log, expired links, transport faults, recomputation). */
+  cohortDownloads: CohortDownloads;
   /** Serves the export window start..end ('YYYYMMDDTHH') from a file writeExportArchive wrote, instead of generating it. */
   serveArchiveFile(startHour: string, endHour: string, filePath: string): void;
   stop(): Promise<void>;
@@ -54,6 +58,8 @@ const CHART_PATH = /^\/api\/3\/chart\/([^/]+)\/csv$/;
 export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const o = resolveOptions(opts);
   const exporter = new Exporter(o);
+  const cohortDownloads = new CohortDownloads(o);
+  await cohortDownloads.start();
   const budget = new CostBudget(o.costBudget);
   const faults = new FaultSet();
   const requests: RequestLogEntry[] = [];
@@ -81,13 +87,19 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
         return handleSessionsAverage(o, q, budget);
       case '/api/3/annotations':
         return o.annotationsV3 ? json(200, { data: annotationsV3(o) }) : notFound('Not Found');
+      case '/api/3/annotation-categories':
+        return json(200, { data: annotationCategories() });
       case '/api/2/annotations':
         return json(200, { data: annotationsV2(o) });
       case '/api/3/cohorts':
-        return json(200, { cohorts: cohorts(o) });
+        return json(200, { cohorts: cohortDownloads.list() });
       case '/api/2/events/list':
         return json(200, { data: eventsList(o) });
     }
+    const cohortFile = cohortDownloads.handle(url.pathname, q);
+    if (cohortFile) return cohortFile;
+    const taxonomy = handleTaxonomy(o, url.pathname, q);
+    if (taxonomy) return taxonomy;
     const chart = CHART_PATH.exec(url.pathname);
     if (chart) return chartReply(decodeURIComponent(chart[1] as string));
     return notFound(`No route for ${url.pathname}`);
@@ -179,13 +191,17 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
     setConcurrencyCap: (n) => {
       cap = n;
     },
-    truth: createTruth(o, exporter),
+    truth: createTruth(o, exporter, cohortDownloads),
+    cohortDownloads,
     serveArchiveFile: (startHour, endHour, filePath) => exporter.serveArchiveFile(startHour, endHour, filePath),
     stop: () => {
-      stopped ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        for (const socket of sockets) socket.destroy();
-      });
+      stopped ??= Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          for (const socket of sockets) socket.destroy();
+        }),
+        cohortDownloads.stop(),
+      ]).then(() => undefined);
       return stopped;
     },
   };

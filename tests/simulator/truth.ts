@@ -1,13 +1,14 @@
 // Ground truth: what the simulator serves, computed directly from the same models, for tests to
 // compare the tap's output with.
-import { annotationsV2, annotationsV3 } from './annotations.js';
+import { annotationCategories, annotationsV2, annotationsV3 } from './annotations.js';
 import { chartModel, type ChartModel } from './charts.js';
-import { cohorts } from './cohorts.js';
+import { CohortDownloads, type CohortMember } from './cohort-download.js';
 import { activeUsersSeries, sessionLengthSeries } from './dashboard.js';
 import { eventsList } from './events-list.js';
 import type { Exporter } from './export.js';
 import { lastExportableHour } from './export.js';
 import type { ResolvedOptions } from './options.js';
+import { taxonomyModel, type TaxonomyModel } from './taxonomy.js';
 import { hourKey, isoDate, parseDayKey, parseHourKey } from './time-format.js';
 
 export interface GroundTruth {
@@ -23,12 +24,17 @@ export interface GroundTruth {
   annotationsV3(): Record<string, unknown>[];
   annotationsV2(): Record<string, unknown>[];
   cohorts(): Record<string, unknown>[];
+  /** The members a download of the cohort serves now, with the given properties. */
+  cohortMembers(cohortId: string, properties?: readonly string[]): CohortMember[];
+  annotationCategories(): Record<string, unknown>[];
   eventsList(): Record<string, unknown>[];
+  /** What the Taxonomy API serves (whether or not the plan has it). */
+  taxonomy(): TaxonomyModel;
   /** Throws for ids starting with 'missing' or 'forbidden'. */
   chart(id: string): ChartModel;
 }
 
-export function createTruth(o: ResolvedOptions, exporter: Exporter): GroundTruth {
+export function createTruth(o: ResolvedOptions, exporter: Exporter, cohortDownloads = new CohortDownloads(o)): GroundTruth {
   const hours = (startHour: string, endHour: string): [number, number] => {
     const first = parseHourKey(startHour);
     const last = parseHourKey(endHour);
@@ -60,8 +66,11 @@ export function createTruth(o: ResolvedOptions, exporter: Exporter): GroundTruth
     },
     annotationsV3: () => annotationsV3(o),
     annotationsV2: () => annotationsV2(o),
-    cohorts: () => cohorts(o),
+    cohorts: () => cohortDownloads.list(),
+    cohortMembers: (id, properties) => [...cohortDownloads.members(id, properties)],
+    annotationCategories: () => annotationCategories(),
     eventsList: () => eventsList(o),
+    taxonomy: () => taxonomyModel(o),
     chart: (id) => chartModel(o, id),
   };
 }
