@@ -19,8 +19,8 @@ type Json = Record<string, unknown>;
 /** The `event_type` / `group_type` of a shared property, which Amplitude leaves null (documented in README). */
 export const SHARED = '$shared';
 
-/** Requests a fan-out keeps in flight; the client's taxonomy limiter caps them at 4 anyway. */
-const FAN_OUT = 4;
+/** Requests a fan-out starts at once; the client's taxonomy limiter lets 4 run at a time. */
+const FAN_OUT = 8;
 
 /** Reads one list; undefined (after the stream's one WARNING) when the plan lacks the API. */
 async function list(ctx: StreamContext, stream: string, resource: string, query?: Record<string, string>): Promise<Json[] | undefined> {
