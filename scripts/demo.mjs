@@ -86,7 +86,8 @@ async function main() {
   const { createSimulator } = await import(pathToFileURL(simulatorModule).href);
   const now = Date.now();
   // Simulated data from four days back, so the three days the demo asks for are all there.
-  const sim = await createSimulator({ port: 0, seed: 1, dataStart: new Date(Math.floor(now / HOUR_MS) * HOUR_MS - 4 * DAY_MS).toISOString() });
+  // Cohort download jobs complete at the first status poll, so the demo does not wait on them.
+  const sim = await createSimulator({ port: 0, seed: 1, cohortPolls: 0, dataStart: new Date(Math.floor(now / HOUR_MS) * HOUR_MS - 4 * DAY_MS).toISOString() });
   const log = createWriteStream(files.log);
   try {
     console.log(`Amplitude simulator on ${sim.url} (demo credentials ${sim.options.apiKey} / ${sim.options.secretKey})`);
@@ -96,6 +97,8 @@ async function main() {
       api_url: sim.url,
       start_date: new Date(now - 3 * DAY_MS).toISOString().slice(0, 10),
       chart_ids: CHART_IDS,
+      cohort_ids: 'all',
+      cohort_member_properties: ['country'],
       events_window_hours: EVENTS_WINDOW_HOURS,
     };
     await writeFile(files.config, JSON.stringify(config, null, 2) + '\n');

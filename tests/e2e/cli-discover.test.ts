@@ -26,8 +26,11 @@ interface Entry {
 }
 
 const CHARTS = ['abc123xy', 'https://app.amplitude.com/analytics/acme/chart/def456'];
-const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_abc123xy', 'chart_def456', 'charts_metadata'];
+const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'annotation_categories', 'cohorts', 'cohort_members', 'events_list', 'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties', 'chart_abc123xy', 'chart_def456', 'charts_metadata'];
 const INCREMENTAL: Record<string, string> = { events: 'server_upload_time', active_users: 'date', average_session_length: 'date' };
+// Incremental per cohort, with the bookmark kept per cohort rather than on a replication key.
+const PER_COHORT = new Set(['cohort_members']);
+const methodOf = (stream: string): string => (INCREMENTAL[stream] || PER_COHORT.has(stream) ? 'INCREMENTAL' : 'FULL_TABLE');
 
 let dir: string;
 let run: CliResult;
@@ -68,7 +71,7 @@ describe('CAT-1..CAT-4 catalog shape and metadata', () => {
       expect(s.stream).toBe(s.tap_stream_id);
       expect(Array.isArray(s.metadata)).toBe(true);
       expect(typeof s.schema).toBe('object');
-      expect([s.stream, s.replication_method, s.replication_key]).toEqual([s.stream, INCREMENTAL[s.stream] ? 'INCREMENTAL' : 'FULL_TABLE', INCREMENTAL[s.stream]]);
+      expect([s.stream, s.replication_method, s.replication_key]).toEqual([s.stream, methodOf(s.stream), INCREMENTAL[s.stream]]);
     }
   });
 
@@ -83,7 +86,7 @@ describe('CAT-1..CAT-4 catalog shape and metadata', () => {
           inclusion: 'available',
           'selected-by-default': true,
           'table-key-properties': s.key_properties,
-          'forced-replication-method': rk ? 'INCREMENTAL' : 'FULL_TABLE',
+          'forced-replication-method': methodOf(s.stream),
           ...(rk ? { 'valid-replication-keys': [rk] } : {}),
         },
       ]);

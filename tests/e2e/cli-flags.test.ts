@@ -16,6 +16,9 @@ const SETTINGS = [
   'data_region',
   'api_url',
   'chart_ids',
+  'cohort_ids',
+  'cohort_member_properties',
+  'cohort_download_budget',
   'user_agent',
   'events_window_hours',
   'events_lag_hours',
@@ -45,7 +48,7 @@ let dir: string;
 let good: string;
 const file = (name: string, value: unknown): string => writeJson(dir, name, value);
 const streamIds = (r: CliResult): string[] => (JSON.parse(r.stdout) as { streams: Array<{ tap_stream_id: string }> }).streams.map((s) => s.tap_stream_id);
-const FIXED = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list'];
+const FIXED = ['events', 'active_users', 'average_session_length', 'annotations', 'annotation_categories', 'cohorts', 'cohort_members', 'events_list', 'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties'];
 
 beforeAll(() => {
   requireBuild();

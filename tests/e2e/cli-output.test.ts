@@ -47,8 +47,8 @@ describe('a slow reader gets every line (backpressure and flush)', () => {
     const r = await runBash(`node ${cliPath} --config ${config} --discover | (sleep 0.5; cat); echo "tap-exit=\${PIPESTATUS[0]}" >&2`);
     expect(r.stdout.length).toBeGreaterThan(1_000_000);
     const catalog = JSON.parse(r.stdout) as { streams: Array<{ tap_stream_id: string }> };
-    expect(catalog.streams.length).toBe(6 + 300 + 1);
-    expect(catalog.streams[306]?.tap_stream_id).toBe('charts_metadata');
+    expect(catalog.streams.length).toBe(13 + 300 + 1);
+    expect(catalog.streams[313]?.tap_stream_id).toBe('charts_metadata');
     expect(stderrLines(r)).toEqual(['tap-exit=0']);
   });
 });

@@ -251,7 +251,7 @@ describe('discovery gives Meltano a metadata entry for every field', () => {
   });
 
   it('has exactly one ["properties", name] entry per top-level property of every stream', () => {
-    expect(catalog.streams.length).toBe(7 + CHARTS.length);
+    expect(catalog.streams.length).toBe(14 + CHARTS.length);
     for (const s of catalog.streams) {
       const entries = s.metadata.filter((m) => m.breadcrumb.length > 0).map((m) => m.breadcrumb);
       expect([s.tap_stream_id, entries]).toEqual([s.tap_stream_id, Object.keys(s.schema.properties).map((name) => ['properties', name])]);
@@ -331,7 +331,7 @@ describe('MEL-4 Meltano\'s invocation sequence against the simulator', () => {
     expect([runs.sync!.code, runs.sync!.stderr.split('\n').filter((l) => /^(ERROR|CRITICAL)/.test(l))]).toEqual([0, []]);
     expect([runs.syncWithState!.code, runs.syncWithState!.stderr.split('\n').filter((l) => /^(ERROR|CRITICAL)/.test(l))]).toEqual([0, []]);
     const streams = new Set(firstSync.filter((m) => m.type === 'SCHEMA').map((m) => m.stream));
-    expect([...streams]).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_gl9dulhv', 'chart_ts7d0a1b', 'charts_metadata']);
+    expect([...streams]).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'annotation_categories', 'cohorts', 'cohort_members', 'events_list', 'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties', 'chart_gl9dulhv', 'chart_ts7d0a1b', 'charts_metadata']);
     expect(lastState(firstSync)).toMatchObject({ bookmarks: { events: expect.anything() } });
   });
 

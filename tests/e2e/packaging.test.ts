@@ -68,7 +68,7 @@ describe('npm package', () => {
     const [installedRun, builtRun] = await Promise.all([run(bin(), ['--config', config, '--discover'], projectDir), runCli(['--config', config, '--discover'])]);
     expect([installedRun.code, installedRun.stderr]).toEqual([0, '']);
     const ids = (JSON.parse(installedRun.stdout) as { streams: Array<{ tap_stream_id: string }> }).streams.map((s) => s.tap_stream_id);
-    expect(ids).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_abc123xy', 'charts_metadata']);
+    expect(ids).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'annotation_categories', 'cohorts', 'cohort_members', 'events_list', 'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties', 'chart_abc123xy', 'charts_metadata']);
     expect(installedRun.stdout).toBe(builtRun.stdout);
   });
 });

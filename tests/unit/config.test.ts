@@ -35,6 +35,21 @@ const DATE_HELP = 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as
 const CHART_HELP =
   'each entry must be a chart ID (lowercase letters and digits) or a chart URL such as https://app.amplitude.com/analytics/acme/chart/abc123xy';
 
+describe('cohort settings', () => {
+  it('takes cohort_ids as a list, or "all" as a string or a list', () => {
+    expect(validateConfig({ cohort_ids: ['9apg8e8f', ' x1 '] }).config.cohort_ids).toEqual(['9apg8e8f', 'x1']);
+    expect(validateConfig({ cohort_ids: 'all' }).config.cohort_ids).toEqual(['all']);
+    expect(validateConfig({ cohort_ids: ['all'] }).config.cohort_ids).toEqual(['all']);
+    expect(settingsFromEnv({ TAP_AMPLITUDE_COHORT_IDS: 'all' })).toEqual({ cohort_ids: ['all'] });
+  });
+
+  it('rejects other values with one line each', () => {
+    expect(() => validateConfig({ cohort_ids: 'some', cohort_download_budget: 501, cohort_member_properties: [''] })).toThrow(
+      'config: cohort_ids: must be a list of cohort IDs, or "all" (got "some"); config: cohort_member_properties[0]: each entry must be a non-empty user property name (got ""); config: cohort_download_budget: must be a whole number from 0 to 500 (got 501)',
+    );
+  });
+});
+
 describe('defaults', () => {
   it('fills every optional setting and leaves the credentials and dates unset', () => {
     const { config, warnings } = validateConfig({});
@@ -46,6 +61,9 @@ describe('defaults', () => {
       end_date: undefined,
       data_region: 'standard',
       chart_ids: [],
+      cohort_ids: [],
+      cohort_member_properties: [],
+      cohort_download_budget: 50,
       user_agent: `tap-amplitude/${packageVersion}`,
       events_window_hours: 24,
       events_lag_hours: 2,
@@ -430,6 +448,9 @@ describe('settings JSON Schema (for --about and ENV typing)', () => {
       'data_region',
       'api_url',
       'chart_ids',
+      'cohort_ids',
+      'cohort_member_properties',
+      'cohort_download_budget',
       'user_agent',
       'events_window_hours',
       'events_lag_hours',
