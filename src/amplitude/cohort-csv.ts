@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
-import { TapError } from '../errors.js';
+import { AmplitudeBodyError } from './errors.js';
 
 export interface CohortMember {
   amplitude_id: number;
@@ -62,7 +62,7 @@ function member(row: Record<string, string | undefined>, cohortId: string, line:
   const { amplitude_id: rawId, user_id: userId, ...rest } = row;
   const id = Number(rawId);
   if (rawId === undefined || !/^\d+$/.test(rawId.trim()) || !Number.isSafeInteger(id)) {
-    throw new TapError(`cohort file of ${cohortId}: data row ${line - 1} has amplitude_id ${JSON.stringify(rawId ?? null)}, not a whole number; the file is not in the expected shape`);
+    throw new AmplitudeBodyError(`cohort file of ${cohortId}: data row ${line - 1} has amplitude_id ${JSON.stringify(rawId ?? null)}, not a whole number; the file is not in the expected shape`);
   }
   const properties: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(rest)) if (k !== '__parsed_extra') properties[k] = v === undefined || v === '' ? null : v;

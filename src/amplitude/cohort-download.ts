@@ -3,7 +3,8 @@
 // "JOB COMPLETED", then GET /file: a small cohort comes in the body, a large one as a 302 to a
 // pre-signed S3 URL valid for one minute, followed here by hand without Amplitude's credentials.
 import { z } from 'zod';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
+import { AmplitudeBodyError } from './errors.js';
 import type { AmplitudeClient } from './client.js';
 import { fetchPresigned, type PresignedOptions } from './presigned.js';
 import type { Clock } from './limiter.js';
@@ -41,7 +42,7 @@ export async function requestCohortFile(d: CohortDownload, cohortId: string, pro
   const path = `/api/5/cohorts/request/${encodeURIComponent(cohortId)}?${query.toString()}`;
   const { status: code, body } = await d.client.getJson(path, { endpoint: 'cohort request' });
   const parsed = requested.safeParse(body);
-  if (!parsed.success) throw new TapError(`cohort request: Amplitude answered HTTP ${code} for cohort ${cohortId} without a request_id`);
+  if (!parsed.success) throw new AmplitudeBodyError(`cohort request: Amplitude answered HTTP ${code} for cohort ${cohortId} without a request_id`);
   return parsed.data.request_id;
 }
 
@@ -56,10 +57,10 @@ export async function waitForCohortFile(d: CohortDownload, cohortId: string, req
     const state = parsed.success ? parsed.data.async_status : undefined;
     if (state === 'JOB COMPLETED') return;
     if (state !== 'JOB INPROGRESS') {
-      throw new TapError(`cohort status: the download of cohort ${cohortId} ended as ${JSON.stringify(state ?? null)} instead of "JOB COMPLETED"; it is requested again on the next run`);
+      throw new StreamFailure(`cohort status: the download of cohort ${cohortId} ended as ${JSON.stringify(state ?? null)} instead of "JOB COMPLETED"; it is requested again on the next run`);
     }
     if (d.clock.now() - started + waitMs > d.poll.timeoutMs) {
-      throw new TapError(`cohort status: cohort ${cohortId} was still being prepared after ${Math.round(d.poll.timeoutMs / 60000)} minutes (${polls} polls); it is requested again on the next run`);
+      throw new StreamFailure(`cohort status: cohort ${cohortId} was still being prepared after ${Math.round(d.poll.timeoutMs / 60000)} minutes (${polls} polls); it is requested again on the next run`);
     }
     await d.clock.sleep(waitMs, d.signal);
     waitMs = Math.min(d.poll.maxMs, Math.round(waitMs * 1.5));
@@ -73,12 +74,12 @@ export async function fetchCohortFile(d: CohortDownload, cohortId: string, reque
   for (let link = 1; link <= MAX_LINKS; link++) {
     const answer = await d.client.download(path, { endpoint: 'cohort file', dest, passStatuses: [301, 302, 303, 307], followRedirect: false });
     if (answer.status >= 200 && answer.status < 300) return;
-    if (answer.location === undefined) throw new TapError(`cohort file: Amplitude answered HTTP ${answer.status} for cohort ${cohortId} without a Location to follow`);
+    if (answer.location === undefined) throw new StreamFailure(`cohort file: Amplitude answered HTTP ${answer.status} for cohort ${cohortId} without a Location to follow`);
     const fetched = await fetchPresigned(new URL(answer.location, d.client.baseUrl).toString(), dest, d.presigned);
     if (fetched.ok) return;
     problems.push(fetched.problem);
     d.log.warn(`stream cohort_members: cohort ${cohortId}: ${fetched.problem}; asking Amplitude for a fresh link (${link}/${MAX_LINKS})`);
     if (!fetched.expired) await d.clock.sleep(d.poll.firstMs, d.signal);
   }
-  throw new TapError(`cohort file: could not download cohort ${cohortId} after ${MAX_LINKS} links; last: ${problems.at(-1) ?? 'unknown'}`);
+  throw new StreamFailure(`cohort file: could not download cohort ${cohortId} after ${MAX_LINKS} links; last: ${problems.at(-1) ?? 'unknown'}`);
 }

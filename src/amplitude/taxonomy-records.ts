@@ -1,10 +1,9 @@
 // Taxonomy and annotation-category items (amplitude-api.md §13.1, §13.2) → rows with one type per
 // field: text or null, true/false or null, lists of text. Unknown keys are kept as sent.
-import { TapError } from '../errors.js';
+import { isObject } from '../json.js';
+import { AmplitudeBodyError } from './errors.js';
 
 type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Text or null; a 2022 live answer sent the description "null" as text (quirk DEVCENTER-343). */
 export function text(v: unknown): string | null {
@@ -80,7 +79,7 @@ export function groupPropertyRow(item: Json, groupType: string): Json | undefine
  */
 export function annotationCategoryRows(body: unknown): { rows: Json[]; warnings: string[] } {
   const list = isObject(body) ? body.data : undefined;
-  if (!Array.isArray(list)) throw new TapError('annotation categories: the response has no "data" list; cannot read it');
+  if (!Array.isArray(list)) throw new AmplitudeBodyError('annotation categories: the response has no "data" list; cannot read it');
   const rows: Json[] = [];
   const warnings: string[] = [];
   list.forEach((item: unknown, i) => {

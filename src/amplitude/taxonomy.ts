@@ -3,7 +3,7 @@
 // {"success": false, "errors": [{"message": "Not found"}]}; that is told apart from a failure.
 import { z } from 'zod';
 import type { AmplitudeClient } from './client.js';
-import { TapError } from '../errors.js';
+import { AmplitudeBodyError } from './errors.js';
 
 export type TaxonomyAnswer = { available: true; items: Record<string, unknown>[] } | { available: false };
 
@@ -19,7 +19,7 @@ export async function readTaxonomy(client: AmplitudeClient, resource: string, qu
   if (answer.status === 404) return { available: false };
   const parsed = listBody.safeParse(answer.body);
   if (!parsed.success) {
-    throw new TapError(`${endpoint}: Amplitude answered HTTP ${answer.status} but the body is not {"success": true, "data": [...]} as the Taxonomy API documents`);
+    throw new AmplitudeBodyError(`${endpoint}: Amplitude answered HTTP ${answer.status} but the body is not {"success": true, "data": [...]} as the Taxonomy API documents`);
   }
   return { available: true, items: parsed.data.data };
 }

@@ -11,7 +11,8 @@ import { epochSecondsToUtc } from '../amplitude/dashboard.js';
 import { systemClock } from '../amplitude/limiter.js';
 import { cohortList, type ListedCohort } from '../amplitude/cohort-list.js';
 import { AmplitudeHttpError } from '../amplitude/errors.js';
-import { TapError } from '../errors.js';
+import { StreamFailure } from '../errors.js';
+import { isObject } from '../json.js';
 import { isCredentialsRejection } from '../failures.js';
 import type { Bookmark } from '../singer/state.js';
 import { loadSchema } from './schemas.js';
@@ -26,8 +27,6 @@ interface MembersBookmark {
   cohorts: Record<string, Seen>;
   downloads: { month: string; requests: number };
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkBookmark(b: Bookmark): string | undefined {
   if (b.cohorts !== undefined) {
@@ -74,8 +73,8 @@ async function listCohorts(ctx: StreamContext): Promise<ListedCohort[]> {
     return await cohortList(ctx.client);
   } catch (err) {
     if (!(err instanceof AmplitudeHttpError) || err.status !== 403 || isCredentialsRejection(err)) throw err;
-    throw new TapError(
-      'cohort_members: Amplitude refused /api/3/cohorts (HTTP 403). Likely cause: the plan lacks the Behavioral Cohorts add-on (empty cohort_ids or deselect cohort_members); otherwise check api_key, secret_key and data_region.',
+    throw new StreamFailure(
+      'Amplitude refused /api/3/cohorts (HTTP 403). Likely cause: the plan lacks the Behavioral Cohorts add-on (empty cohort_ids or deselect cohort_members); otherwise check api_key, secret_key and data_region.',
     );
   }
 }
