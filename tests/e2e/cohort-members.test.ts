@@ -171,6 +171,17 @@ describe('downloads', () => {
     expect(sim.requests.find((r) => r.path.startsWith('/api/5/'))?.query).toEqual({ props: '0' });
   }, 60_000);
 
+  it('refuses a bookmark it cannot read before anything is written (exit 2)', async () => {
+    const sim = await simulator();
+    const run = await runTap(sim, {}, { bookmarks: { cohort_members: { cohorts: { abc: { lastComputed: 'yesterday' } } } } });
+    expect({ code: run.code, stdout: run.messages.length, stderr: stderrLines(run) }).toEqual({
+      code: 2,
+      stdout: 0,
+      stderr: ['CRITICAL state: bookmarks["cohort_members"]: "cohorts"["abc"] must be {"lastComputed": <epoch seconds>, "lastMod": <epoch seconds or null>}'],
+    });
+    expect(sim.requests).toEqual([]);
+  }, 60_000);
+
   it('is off by default: without cohort_ids nothing is requested', async () => {
     const sim = await simulator();
     const run = await runTap(sim, { cohort_ids: undefined });
