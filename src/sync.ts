@@ -108,6 +108,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       tempDir: opts.tempDir,
       shared,
       now,
+      testRun: limit !== undefined,
     };
     const streamJson = JSON.stringify(sel.name);
     const openKeys = def.schema.additionalProperties === true ? new Set(Object.keys(def.schema.properties ?? {})) : null;

@@ -101,6 +101,11 @@ async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
     signal: ctx.signal,
   };
   const todo = targets(ctx, await listCohorts(ctx));
+  if (ctx.testRun === true) {
+    // A test run writes no STATE, so a download it spent would not even be counted.
+    log.info(`stream cohort_members: a test run lists the cohorts (${todo.length} to download) but downloads none: each download spends one of the 500 a month`);
+    return;
+  }
   for (const [n, cohort] of todo.entries()) {
     const seen = state.cohorts[cohort.id];
     if (seen !== undefined && seen.lastComputed === cohort.lastComputed && seen.lastMod === cohort.lastMod) {

@@ -32,6 +32,8 @@ export interface StreamContext {
   tempDir: string;
   /** Values shared by the streams of one run (e.g. a chart body read once for two streams). */
   shared: Map<string, unknown>;
+  /** True for `--test`: at most one record per stream and no STATE (a stream may skip costly work). */
+  testRun?: boolean;
   /** The current time; tests and the simulator agree on it through the real clock. */
   now: () => Date;
 }

@@ -182,6 +182,14 @@ describe('downloads', () => {
     expect(sim.requests).toEqual([]);
   }, 60_000);
 
+  it('--test lists the cohorts but spends no download', async () => {
+    const sim = await simulator();
+    const result = await runCli([...tapArgs(sim), '--test'], { timeoutMs: 60_000, env: ENV });
+    expect({ code: result.code, downloads: sim.requests.filter((r) => r.path.startsWith('/api/5/')).length }).toEqual({ code: 0, downloads: 0 });
+    expect(sim.requests.map((r) => r.path)).toEqual(['/api/3/cohorts']);
+    expect(result.stderr).toContain('INFO stream cohort_members: a test run lists the cohorts (3 to download) but downloads none: each download spends one of the 500 a month');
+  }, 60_000);
+
   it('is off by default: without cohort_ids nothing is requested', async () => {
     const sim = await simulator();
     const run = await runTap(sim, { cohort_ids: undefined });
