@@ -13,7 +13,12 @@ import { expectBadInput, requireBuild, stderrLines } from './support/e2e.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const CHARTS = ['gl9dulhv', 'ts7d0a1b'];
-const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_gl9dulhv', 'chart_ts7d0a1b', 'charts_metadata'];
+const STREAMS = [
+  'events', 'active_users', 'average_session_length', 'annotations', 'annotation_categories', 'cohorts', 'cohort_members', 'events_list',
+  'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties', 'chart_gl9dulhv', 'chart_ts7d0a1b', 'charts_metadata',
+];
+// cohort_members downloads nothing without cohort_ids (and nothing in a test run at all).
+const WITH_RECORDS = STREAMS.filter((s) => s !== 'cohort_members');
 
 let sim: Simulator;
 let dir: string;
@@ -51,21 +56,21 @@ describe('--test and --test=all', () => {
   it('writes one SCHEMA and exactly one RECORD per stream, charts included, no STATE, and exits 0', () => {
     expect(all.code).toBe(0);
     expect(schemaStreams(all)).toEqual(STREAMS);
-    expect(recordStreams(all)).toEqual(STREAMS);
+    expect(recordStreams(all)).toEqual(WITH_RECORDS);
     expect(types(all).filter((t) => t === 'STATE')).toEqual([]);
-    expect(stderrLines(all)).toContain(`INFO test: every selected stream works: ${STREAMS.map((s) => `${s} 1 record`).join(', ')}`);
+    expect(stderrLines(all)).toContain(`INFO test: every selected stream works: ${STREAMS.map((s) => (s === 'cohort_members' ? `${s} none to read` : `${s} 1 record`)).join(', ')}`);
   });
 
   it('is what --test without a value does', () => {
-    expect([bare.code, schemaStreams(bare), recordStreams(bare)]).toEqual([0, STREAMS, STREAMS]);
+    expect([bare.code, schemaStreams(bare), recordStreams(bare)]).toEqual([0, STREAMS, WITH_RECORDS]);
   });
 
   it('exits 1 naming a chart that does not exist; the other streams still give their record', async () => {
     const r = await runCli(['--config', configWith({ chart_ids: ['gl9dulhv', 'missing1x'] }), '--test']);
     expect(r.code).toBe(1);
-    expect(stderrLines(r)).toContain('CRITICAL test: 1 of 9 streams failed: chart_missing1x (see the ERROR lines above)');
+    expect(stderrLines(r)).toContain('CRITICAL test: 1 of 16 streams failed: chart_missing1x (see the ERROR lines above)');
     expect(stderrLines(r).filter((l) => l.startsWith('ERROR'))).toEqual([expect.stringMatching(/^ERROR stream chart_missing1x failed: chart missing1x: Amplitude has no chart with this ID \(404\)/)]);
-    expect(recordStreams(r)).toEqual(['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', 'chart_gl9dulhv', 'charts_metadata']);
+    expect(recordStreams(r)).toEqual(WITH_RECORDS.filter((s) => s !== 'chart_ts7d0a1b'));
   });
 
   it('passes a stream that legitimately has nothing to read (events with start_date at the current hour)', async () => {
