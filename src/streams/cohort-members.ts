@@ -117,6 +117,8 @@ async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
       log.warn(
         `stream cohort_members: stopped: the monthly budget of ${config.cohort_download_budget} cohort downloads (cohort_download_budget) is spent for ${month}; not downloaded: ${left.map((c) => c.id).join(', ')} (they are downloaded on a later run once budget is left; raise cohort_download_budget, at most Amplitude's 500 a month)`,
       );
+      // Not every cohort was read: a catalog that forces FULL_TABLE must not activate this as the whole table.
+      yield { incomplete: 'the monthly download budget is spent' };
       return;
     }
     const requestId = await requestCohortFile(download, cohort.id, config.cohort_member_properties);

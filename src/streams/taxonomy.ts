@@ -19,6 +19,9 @@ type Json = Record<string, unknown>;
 /** The `event_type` / `group_type` of a shared property, which Amplitude leaves null (documented in README). */
 export const SHARED = '$shared';
 
+/** Ends a stream the plan cannot serve: its table is not replaced by an empty one (ACTIVATE_VERSION). */
+const UNAVAILABLE: StreamItem = { incomplete: 'the plan lacks the Taxonomy API' };
+
 /** Requests a fan-out starts at once; the client's taxonomy limiter lets 4 run at a time. */
 const FAN_OUT = 8;
 
@@ -60,7 +63,10 @@ function simple(name: string, resource: string, keyProperties: string[], toRow: 
     replicationMethod: 'FULL_TABLE',
     async *sync(ctx) {
       const items = await list(ctx, name, resource, query);
-      if (items === undefined) return;
+      if (items === undefined) {
+        yield UNAVAILABLE;
+        return;
+      }
       const seen = new Set<string>();
       yield* rows(items, toRow, seen, (row) => JSON.stringify(keyProperties.map((k) => row[k])));
     },
@@ -91,11 +97,20 @@ function perOwner(
     replicationMethod: 'FULL_TABLE',
     async *sync(ctx) {
       const shared = await list(ctx, name, resource);
-      if (shared === undefined) return;
+      if (shared === undefined) {
+        yield UNAVAILABLE;
+        return;
+      }
       const names = await owners(ctx, shared);
-      if (names === undefined) return;
+      if (names === undefined) {
+        yield UNAVAILABLE;
+        return;
+      }
       const perOwnerItems = await fanOut(names, (owner) => list(ctx, name, resource, { [ownerParam]: owner }));
-      if (perOwnerItems === undefined) return;
+      if (perOwnerItems === undefined) {
+        yield UNAVAILABLE;
+        return;
+      }
       const seen = new Set<string>();
       const key = (row: Json): string => JSON.stringify([row[ownerParam], row[propertyKey]]);
       for (const [i, items] of perOwnerItems.entries()) yield* rows(items, (item) => toRow(item, names[i] as string), seen, key);

@@ -87,6 +87,8 @@ describe('a project with the Taxonomy API', () => {
     expect(t.groupTypes.length).toBe(2);
     const perGroup = t.groupTypes.flatMap((g) => t.groupProperties.get(g) ?? []);
     expect(run.records('group_properties')).toEqual([...perGroup, ...t.sharedGroupProperties].map((p) => asRecord('group_properties', p)));
+    // Each read whole: its table version is activated (on a first sync also before its first record).
+    expect(run.messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream)).toEqual(['annotation_categories', ...TAXONOMY].flatMap((s) => [s, s]));
   }, 60_000);
 
   it('a project without group types: group_properties has no records and no warning', async () => {
@@ -120,6 +122,8 @@ describe('a project whose plan lacks the Taxonomy API (404)', () => {
       TAXONOMY.map((s) => `WARNING stream ${s}: skipped, Amplitude answered 404 for the Taxonomy API: the project's plan does not include it (Enterprise only); deselect ${s} to silence this warning`),
     );
     for (const s of TAXONOMY) expect(run.records(s)).toEqual([]);
+    // An empty answer of a plan without the API must not replace a table loaded before.
+    expect(run.messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream)).toEqual(['annotation_categories', 'annotation_categories']);
     // Nothing is retried or fanned out after the 404.
     expect(sim.requests.filter((r) => r.path.startsWith('/api/2/taxonomy/')).length).toBe(TAXONOMY.length);
     expect(run.records('annotation_categories').length).toBe(5);
