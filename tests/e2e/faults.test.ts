@@ -44,6 +44,8 @@ const ENDPOINT: Record<keyof typeof PATHS, string> = {
   chart: `chart ${CHART}`,
 };
 const STREAMS = ['events', 'active_users', 'average_session_length', 'annotations', 'cohorts', 'events_list', `chart_${CHART}`, 'charts_metadata'];
+// The annotation-category and taxonomy streams: full table, no fault injected on their paths here.
+const NEW_FULL_TABLE = ['annotation_categories', 'event_types', 'event_categories', 'event_properties', 'user_properties', 'group_properties'];
 
 
 /** One record per value cell, row by row (docs/chart-layouts.md); the ts layout has integer cells only. */
@@ -323,6 +325,7 @@ describe('every fault kind on every stream family: the run completes with the gr
         events_list: version,
         [`chart_${CHART}`]: version,
         charts_metadata: version,
+        ...Object.fromEntries(NEW_FULL_TABLE.map((stream) => [stream, version])),
       },
       currently_syncing: null,
     });
@@ -407,9 +410,10 @@ describe('faults that do not go away: the expected one-line error, the other str
       cohorts: version,
       [`chart_${CHART}`]: version,
       charts_metadata: version,
+      ...Object.fromEntries(NEW_FULL_TABLE.map((stream) => [stream, version])),
     });
     const activated = run.messages.filter((m) => m.type === 'ACTIVATE_VERSION').map((m) => m.stream);
-    expect(new Set(activated)).toEqual(new Set(['cohorts', `chart_${CHART}`, 'charts_metadata']));
+    expect(new Set(activated)).toEqual(new Set(['cohorts', `chart_${CHART}`, 'charts_metadata', ...NEW_FULL_TABLE]));
   });
 
   it('splits an export window on 504 down to one hour, then names the hour and the way out', () => {
