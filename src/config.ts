@@ -32,6 +32,10 @@ const intIn = (min: number, max: number, def: number, description: string) =>
     .default(def)
     .describe(description);
 
+/** A list of non-empty strings (trimmed), empty by default. */
+const textList = (entry: string, list: string, description: string) =>
+  z.array(z.string({ error: `each entry must be ${entry}` }).trim().min(1, { error: `each entry must be ${entry}` }), { error: list }).default([]).describe(description);
+
 const dateSetting = (description: string) =>
   z
     .string({ error: 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z' })
@@ -76,20 +80,8 @@ export const configSchema = z
       )
       .default([])
       .describe('Saved charts to extract, one chart_<id> stream each: chart IDs or chart URLs (the ID follows /chart/ in the URL).'),
-    cohort_ids: z
-      .array(z.string({ error: 'each entry must be a cohort ID (a string such as "9apg8e8f")' }).trim().min(1, { error: 'each entry must be a non-empty cohort ID' }), {
-        error: 'must be a list of cohort IDs, or "all"',
-      })
-      .default([])
-      .describe(
-        'Cohorts whose members the cohort_members stream downloads: a list of cohort IDs, or "all" (every computed cohort). Empty (default): none. Each download spends one of the 500 monthly cohort downloads Amplitude allows.',
-      ),
-    cohort_member_properties: z
-      .array(z.string({ error: 'each entry must be a user property name' }).min(1, { error: 'each entry must be a non-empty user property name' }), {
-        error: 'must be a list of user property names',
-      })
-      .default([])
-      .describe('User properties to include with each cohort member (in the record\'s properties object). Empty (default): only amplitude_id and user_id.'),
+    cohort_ids: textList('a non-empty cohort ID such as "9apg8e8f"', 'must be a list of cohort IDs, or "all"', 'Cohorts whose members the cohort_members stream downloads: a list of cohort IDs, or "all" (every computed cohort). Empty (default): none. Each download spends one of the 500 monthly cohort downloads Amplitude allows.'),
+    cohort_member_properties: textList('a non-empty user property name', 'must be a list of user property names', "User properties to include with each cohort member (in the record's properties object). Empty (default): only amplitude_id and user_id."),
     cohort_download_budget: intIn(0, 500, 50, 'Most cohort downloads requested per calendar month (UTC), counted in the cohort_members bookmark; Amplitude allows 500 a month per project.'),
     user_agent: z
       .string({ error: 'must be a string' })
