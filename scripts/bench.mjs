@@ -179,8 +179,8 @@ async function runTap(d, sim, workDir, catalogFile) {
   const configFile = path.join(workDir, `config-${d.sizeMb}.json`);
   await writeFile(configFile, JSON.stringify(config));
   const run = await measure([cli, '--config', configFile, '--catalog', catalogFile]);
-  const done = /stream events: done, (\d+) records/.exec(run.stderr);
-  return { ...run, events: done ? Number(done[1]) : NaN };
+  const done = /stream events: done, ([\d,]+) records?/.exec(run.stderr);
+  return { ...run, events: done ? Number(done[1].replaceAll(',', '')) : NaN };
 }
 
 async function runReference(d) {
