@@ -36,14 +36,19 @@ const intIn = (min: number, max: number, def: number, description: string) =>
 const textList = (entry: string, list: string, description: string) =>
   z.array(z.string({ error: `each entry must be ${entry}` }).trim().min(1, { error: `each entry must be ${entry}` }), { error: list }).default([]).describe(description);
 
+const DATE_ERROR = 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z';
+
+/** A date setting: a string in the settings (and in --about), a UTC DateTime once parsed (here, once). */
 const dateSetting = (description: string) =>
   z
-    .string({ error: 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z' })
-    .refine((v) => parseDateSetting(v) !== null, {
-      error: 'must be a date as YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T00:00:00Z',
-    })
+    .string({ error: DATE_ERROR })
     .describe(description)
-    .meta({ format: 'date-time' });
+    .meta({ format: 'date-time' })
+    .transform((v, ctx) => {
+      const dt = parseDateSetting(v);
+      if (dt === null) ctx.issues.push({ code: 'custom', message: DATE_ERROR, input: v });
+      return dt ?? z.NEVER;
+    });
 
 const secret = (description: string) =>
   z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }).describe(description).meta({ sensitive: true });
@@ -105,15 +110,8 @@ export const configSchema = z
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
-type Parsed = z.output<typeof configSchema>;
-
-/** The validated configuration, with dates and chart IDs already parsed. */
-export interface Config extends Omit<Parsed, 'start_date' | 'end_date' | 'chart_ids'> {
-  start_date: DateTime | undefined;
-  end_date: DateTime | undefined;
-  chart_ids: string[];
-}
+/** The validated configuration: dates as UTC DateTimes, chart_ids as unique chart IDs. */
+export type Config = z.output<typeof configSchema>;
 
 /** Settings a sync and --test need; discovery needs none of them. */
 export const REQUIRED_TO_SYNC = ['api_key', 'secret_key', 'start_date'] as const;
@@ -170,10 +168,9 @@ export function validateConfig(raw: Record<string, unknown>): { config: Config; 
     throw new BadInput(problems);
   }
   const parsed = result.data;
-  const start = parsed.start_date !== undefined ? parseDateSetting(parsed.start_date) ?? undefined : undefined;
-  const end = parsed.end_date !== undefined ? parseDateSetting(parsed.end_date) ?? undefined : undefined;
+  const { start_date: start, end_date: end } = parsed;
   if (start && end && end <= start) {
-    throw new BadInput([`config: end_date: must be after start_date (got start_date ${parsed.start_date}, end_date ${parsed.end_date})`]);
+    throw new BadInput([`config: end_date: must be after start_date (got start_date ${String(clean.start_date)}, end_date ${String(clean.end_date)})`]);
   }
   checkBucketSettings(parsed);
   const ids: string[] = [];
@@ -187,7 +184,7 @@ export function validateConfig(raw: Record<string, unknown>): { config: Config; 
     if (ids.includes(id)) warnings.push(`config: chart_ids lists chart ${id} twice; it is extracted once`);
     else ids.push(id);
   });
-  return { config: { ...parsed, start_date: start, end_date: end, chart_ids: ids }, warnings };
+  return { config: { ...parsed, chart_ids: ids }, warnings };
 }
 
 /** Exit 2 unless the settings a sync needs are present. */
