@@ -99,6 +99,12 @@ export const configSchema = z
       .default(false)
       .describe('Group active_users counts by country (needs the country property in the project, else Amplitude answers 400).'),
     max_concurrency: intIn(1, 5, 5, 'Most requests in flight at once; Amplitude allows 5 concurrent requests per project.'),
+    max_temp_disk_mb: intIn(
+      16,
+      1_048_576,
+      2048,
+      'Most MB of export archives kept on disk while later windows download ahead; a download that would go over waits (the next window to write always proceeds).',
+    ),
     request_timeout_seconds: intIn(1, 3600, 300, 'Seconds without a byte from Amplitude before a request is abandoned and retried (an idle timeout, not a total deadline).'),
     emit_activate_version_messages: z
       .boolean({ error: 'must be true or false' })

@@ -86,6 +86,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const writeState = limit === undefined;
   if (opts.state && writeState) writer.state(tracker.snapshot());
   const shared = new Map<string, unknown>();
+  const selected = new Set(opts.selection.map((s) => s.name));
   const failures: string[] = [];
   const failedStreams: string[] = [];
   const counts: Record<string, number> = {};
@@ -107,6 +108,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       signal: opts.signal,
       tempDir: opts.tempDir,
       shared,
+      selected,
       now,
       testRun: limit !== undefined,
     };
@@ -135,7 +137,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             tracker.setBookmark(sel.name, item.bookmark);
             if (writeState) writer.state(tracker.snapshot());
           }
-          progress.checkpoint(item.label ?? Object.values(item.bookmark).map(String).join(','));
+          progress.checkpoint(item.progress?.position ?? item.label ?? Object.values(item.bookmark).map(String).join(','), item.progress);
         } else if ('incomplete' in item) {
           if (version !== undefined) log.info(`stream ${sel.name}: ${item.incomplete}; this run's rows are not activated as the whole table`);
           complete = false;
@@ -144,7 +146,17 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
             writer.activateVersion(sel.name, version as number);
             activateFirst = false;
           }
-          if ('recordsJson' in item) {
+          if ('recordLines' in item) {
+            const take = limit === undefined ? item.count : Math.min(item.count, limit - progress.count);
+            let lines = take === item.count ? item.recordLines : firstLines(item.recordLines, take);
+            if (version !== undefined) {
+              if (progress.count === 0) extractedAt = JSON.stringify(now().toISOString());
+              lines = withVersion(lines, version, extractedAt);
+            }
+            writer.framedLines(lines);
+            progress.records(take);
+            metrics.countRecords(sel.name, take);
+          } else if ('recordsJson' in item) {
             // time_extracted: refreshed per batch rather than per record (cheap, still accurate).
             if (!sameExtraction || progress.count === 0) extractedAt = JSON.stringify(now().toISOString());
             const batch = limit === undefined ? item.recordsJson : item.recordsJson.slice(0, limit - progress.count);
@@ -204,4 +216,22 @@ function serialiseSelected(record: Record<string, unknown>, fields: readonly str
   for (const f of fields) out[f] = record[f] === undefined ? null : record[f];
   if (declared) for (const k of Object.keys(record)) if (!declared.has(k) && record[k] !== undefined) out[k] = record[k];
   return JSON.stringify(out);
+}
+
+/** The first `n` newline-terminated lines of `bytes`. */
+function firstLines(bytes: Uint8Array, n: number): Uint8Array {
+  let end = 0;
+  for (let i = 0; i < n; i++) end = bytes.indexOf(0x0a, end) + 1;
+  return bytes.subarray(0, end);
+}
+
+/**
+ * Framed RECORD lines (ASCII) with a table version and one time_extracted, for a stream a catalog
+ * runs as FULL_TABLE with ACTIVATE_VERSION: the envelope's time_extracted is the last member of each line.
+ */
+function withVersion(bytes: Uint8Array, version: number, extractedAt: string): Uint8Array {
+  const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').split('\n');
+  lines.pop();
+  const out = lines.map((l) => `${l.slice(0, l.lastIndexOf(',"time_extracted":'))},"version":${version},"time_extracted":${extractedAt}}`);
+  return Buffer.from(out.join('\n') + '\n', 'latin1');
 }

@@ -27,8 +27,11 @@ export interface ClientOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Dashboard cost budget (amplitude-api.md §4); null disables pacing by cost. */
   costBudget?: CostBudget | null;
-  /** Called once per attempt; status null means the attempt ended in a network error. */
-  onResponse?: (e: { endpoint: string; status: number | null; durationMs: number; attempt: number }) => void;
+  /**
+   * Called once per attempt; status null means the attempt ended in a network error. `succeeded`
+   * is false for errors and true for 2xx and for a passed status the caller calls an answer.
+   */
+  onResponse?: (e: { endpoint: string; status: number | null; durationMs: number; attempt: number; succeeded: boolean }) => void;
   log?: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void };
   signal?: AbortSignal;
 }
@@ -45,12 +48,18 @@ export interface RequestOptions {
   pool?: 'taxonomy';
   /** false: a 3xx is not followed (pass it, and read `location`, to follow it by hand). */
   followRedirect?: false;
+  /** Whether a passed status and its body are a normal answer (e.g. export's "no data" 404): not a failed request in metrics. */
+  isAnswer?: (status: number, body: unknown) => boolean;
+  /** Stops this request (and its retries) without stopping the run. */
+  signal?: AbortSignal;
 }
 
 export interface DownloadOptions extends RequestOptions {
   dest: string;
   /** Checks the written file; throwing makes the attempt a retryable failure. */
   validate?: (file: string) => Promise<void>;
+  /** Told the bytes written so far by this attempt, chunk by chunk; throwing ends the download with that error. */
+  onBytes?: (bytesThisAttempt: number) => void;
 }
 
 const DEFAULT_MAX_TRIES = 8;
@@ -136,13 +145,24 @@ export class AmplitudeClient {
    * For a passStatus the body is the parsed error body and `dest` holds nothing useful.
    */
   async download(path: string, opts: DownloadOptions): Promise<{ status: number; body: unknown; bytes: number; location?: string }> {
-    const { dest, validate } = opts;
+    const { dest, validate, onBytes } = opts;
     const result = await this.execute<number>(path, opts, {
       accept: '*/*',
       consume: async (body) => {
         // 'w' truncates whatever an earlier, failed attempt left behind.
         const file = createWriteStream(dest, { flags: 'w' });
-        await pipeline(body, file);
+        if (onBytes === undefined) {
+          await pipeline(body, file);
+        } else {
+          let bytes = 0;
+          await pipeline(body, async function* (chunks: AsyncIterable<Buffer>) {
+            for await (const chunk of chunks) {
+              bytes += chunk.length;
+              onBytes(bytes);
+              yield chunk;
+            }
+          }, file);
+        }
         return { ok: true, value: file.bytesWritten };
       },
       ...(validate === undefined
@@ -166,14 +186,15 @@ export class AmplitudeClient {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
     const request = this.masker.mask(`GET ${url.pathname}${url.search}`);
-    const signal = this.opts.signal;
+    const signals = [this.opts.signal, opts.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     if (signal?.aborted === true) throw new AbortError();
 
     return runWithRetries<Delivered<T>>(
       async (attempt) => {
         const send = (): Promise<AttemptResult<Delivered<T>>> =>
-          this.limiter.run(opts.cost ?? 0, () => this.sendOnce(url, request, opts, exchange, attempt));
-        const sent = await (opts.pool === 'taxonomy' ? this.taxonomyLimiter.run(1, send) : send());
+          this.limiter.run(opts.cost ?? 0, () => this.sendOnce(url, request, opts, exchange, attempt, signal), signal);
+        const sent = await (opts.pool === 'taxonomy' ? this.taxonomyLimiter.run(1, send, signal) : send());
         if (!sent.ok || sent.value.passed || exchange.verify === undefined) return sent;
         const problem = await exchange.verify(sent.value.value);
         if (problem === undefined) return sent;
@@ -199,10 +220,12 @@ export class AmplitudeClient {
     opts: RequestOptions,
     exchange: Exchange<T>,
     attempt: number,
+    signal: AbortSignal | undefined,
   ): Promise<AttemptResult<Delivered<T>>> {
     const started = performance.now();
     const idle = this.opts.idleTimeoutMs;
     let status: number | null = null;
+    let succeeded = false;
     const stream = got.stream(url, {
       headers: { ...this.headers, accept: exchange.accept },
       retry: { limit: 0 },
@@ -210,7 +233,7 @@ export class AmplitudeClient {
       ...(opts.followRedirect === false ? { followRedirect: false } : {}),
       // `socket` is the idle timer: it fires after `idle` ms without bytes, before or during the body.
       timeout: { lookup: idle, connect: idle, secureConnect: idle, socket: idle },
-      ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
+      ...(signal === undefined ? {} : { signal }),
     });
     // Failures surface through the promises below; this keeps a late one from going unhandled.
     stream.on('error', () => undefined);
@@ -222,10 +245,12 @@ export class AmplitudeClient {
         },
       );
       status = response.statusCode;
-      return await this.receive(response.statusCode, response.headers, stream, opts, exchange);
+      const result = await this.receive(response.statusCode, response.headers, stream, opts, exchange);
+      succeeded = result.ok && (!result.value.passed || opts.isAnswer?.(result.value.status, result.value.body) === true);
+      return result;
     } catch (err) {
       status = null;
-      if (this.opts.signal?.aborted === true) throw new AbortError();
+      if (signal?.aborted === true) throw new AbortError();
       const code = (err as { code?: unknown }).code;
       const isNetwork = err instanceof RequestError || code === 'ERR_STREAM_PREMATURE_CLOSE';
       if (!isNetwork) {
@@ -247,7 +272,7 @@ export class AmplitudeClient {
       if (!stream.destroyed && !stream.readableEnded) stream.destroy();
       const durationMs = Math.round(performance.now() - started);
       this.opts.log?.debug(`${opts.endpoint}: ${request} → ${status ?? 'network error'} in ${durationMs} ms (attempt ${attempt})`);
-      this.opts.onResponse?.({ endpoint: opts.endpoint, status, durationMs, attempt });
+      this.opts.onResponse?.({ endpoint: opts.endpoint, status, durationMs, attempt, succeeded });
     }
   }
 

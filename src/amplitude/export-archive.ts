@@ -82,6 +82,73 @@ export async function* readExportLineBatches(
   }
 }
 
+/**
+ * The same lines as `readExportLineBatches`, as raw UTF-8 chunks of whole lines (each chunk ends at
+ * a newline, except possibly a member's last) of at least `minBytes` where the member allows, for
+ * `exportChunkLines` to split, possibly on another thread. Each chunk owns its ArrayBuffer, so it
+ * can be transferred to a worker. Same checks first: nothing is yielded from a corrupt archive.
+ */
+export async function* readExportChunks(filePath: string, minBytes: number): AsyncIterable<Uint8Array> {
+  await assertZipMagic(filePath);
+  const source = new FileSource(filePath);
+  try {
+    const entries = await openCentralDirectory(source);
+    for (const entry of entries) await verifyEntry(entry);
+    for (const entry of entries) yield* memberChunks(entry, minBytes);
+  } finally {
+    source.closeAll();
+  }
+}
+
+/** The non-blank lines of a chunk from `readExportChunks`. */
+export function exportChunkLines(chunk: Uint8Array): string[] {
+  return nonBlankLines(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8'));
+}
+
+async function* memberChunks(entry: ZipEntry, minBytes: number): AsyncIterable<Uint8Array> {
+  const raw = entry.stream();
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  raw.once('error', (err) => gunzip.destroy(err));
+  raw.pipe(gunzip);
+  // Gunzip output not handed over yet; `whole` bytes of it end at a newline.
+  let parts: Buffer[] = [];
+  let size = 0;
+  let whole = 0;
+  const take = (bytes: number): Uint8Array => {
+    const out = new Uint8Array(bytes);
+    let at = 0;
+    for (const part of parts) {
+      const n = Math.min(part.length, bytes - at);
+      out.set(part.subarray(0, n), at);
+      at += n;
+      if (at === bytes) break;
+    }
+    // The bytes left over lie in the last part: `bytes` always ends inside it (or is everything).
+    const last = parts[parts.length - 1] as Buffer;
+    const rest = last.subarray(last.length - (size - bytes));
+    parts = rest.length > 0 ? [rest] : [];
+    size -= bytes;
+    whole = 0;
+    return out;
+  };
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const lastNewline = chunk.lastIndexOf(NEWLINE);
+      parts.push(chunk);
+      size += chunk.length;
+      if (lastNewline !== -1) whole = size - chunk.length + lastNewline + 1;
+      if (whole >= minBytes) yield take(whole);
+    }
+  } catch (err) {
+    throw memberError(entry, err);
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+  // The last line need not end with a newline.
+  if (size > 0) yield take(size);
+}
+
 // unzipper's `Open.file` leaves its read streams open when a reader stops early; this source keeps
 // track of them so they can be closed whatever happens.
 class FileSource {

@@ -95,8 +95,9 @@ export class RequestLimiter {
    * Runs `task` once budget for `cost` is available and a slot is free; the slot is held until
    * the task settles. Both queues are first come, first served.
    */
-  async run<T>(cost: number, task: () => Promise<T>): Promise<T> {
-    const charge = cost > 0 && this.budget !== null ? await this.reserveBudget(cost, this.budget) : undefined;
+  async run<T>(cost: number, task: () => Promise<T>, signal: AbortSignal | undefined = this.signal): Promise<T> {
+    // `signal` (the run's, or one request's that includes it) also ends a wait for the budget.
+    const charge = cost > 0 && this.budget !== null ? await this.reserveBudget(cost, this.budget, signal) : undefined;
     await this.acquireSlot();
     // A charge counts from when the request really starts, which may be later than its reservation.
     if (charge !== undefined) charge.at = this.clock.now();
@@ -107,15 +108,15 @@ export class RequestLimiter {
     }
   }
 
-  private reserveBudget(cost: number, budget: CostBudget): Promise<Charge> {
-    const turn = this.budgetTail.then(() => this.waitForBudget(cost, budget));
+  private reserveBudget(cost: number, budget: CostBudget, signal: AbortSignal | undefined): Promise<Charge> {
+    const turn = this.budgetTail.then(() => this.waitForBudget(cost, budget, signal));
     this.budgetTail = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForBudget(cost: number, budget: CostBudget): Promise<Charge> {
+  private async waitForBudget(cost: number, budget: CostBudget, signal: AbortSignal | undefined): Promise<Charge> {
     for (;;) {
-      if (this.signal?.aborted === true) throw new AbortError();
+      if (this.signal?.aborted === true || signal?.aborted === true) throw new AbortError();
       const now = this.clock.now();
       this.charges = this.charges.filter((c) => c.at > now - HOUR_MS);
       const waitMs = Math.max(
@@ -128,7 +129,7 @@ export class RequestLimiter {
         return charge;
       }
       this.onBudgetWait?.(waitMs, cost);
-      await this.clock.sleep(waitMs, this.signal);
+      await this.clock.sleep(waitMs, signal);
     }
   }
 

@@ -23,7 +23,7 @@ export function clientFor(config: Config, log: Logger, signal: AbortSignal, opts
     maxConcurrency: config.max_concurrency,
     ...backoffFromEnv(process.env.TAP_AMPLITUDE_BACKOFF_MS),
     ...(maxTries ? { maxTries } : {}),
-    onResponse: (e) => metrics?.httpRequest(e.endpoint, e.status, e.durationMs),
+    onResponse: (e) => metrics?.httpRequest(e.endpoint, e.status, e.durationMs, e.succeeded),
     log,
     signal,
   });

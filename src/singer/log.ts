@@ -28,6 +28,8 @@ export function logLevelProblems(env: NodeJS.ProcessEnv = process.env): string[]
 
 export class Logger {
   private readonly masker = new SecretMasker();
+  /** Clears a live progress line on the terminal, so that a log line never runs into it. */
+  private clearLive: (() => void) | null = null;
 
   constructor(
     public level: LogLevel = levelFromEnv(),
@@ -43,6 +45,10 @@ export class Logger {
     return this.masker.mask(text);
   }
 
+  setLiveLine(clear: (() => void) | null): void {
+    this.clearLive = clear;
+  }
+
   enabled(level: LogLevel): boolean {
     return RANK[level] >= RANK[this.level];
   }
@@ -51,6 +57,7 @@ export class Logger {
     if (!this.enabled(level)) return;
     // One record per line: a message with newlines is folded so every stderr line carries a level.
     const text = this.redact(message).replace(/\r?\n/g, ' | ');
+    this.clearLive?.();
     this.sink(`${LABEL[level]} ${text}\n`);
   }
 

@@ -50,12 +50,13 @@ export class Metrics {
     }
   }
 
-  httpRequest(endpoint: string, status: number | null, durationMs: number): void {
+  /** `succeeded` defaults to a status below 400; a caller may count an expected answer (export's "no data" 404) as one. */
+  httpRequest(endpoint: string, status: number | null, durationMs: number, succeeded = status !== null && status < 400): void {
     this.emit({
       type: 'timer',
       metric: 'http_request_duration',
       value: Math.round(durationMs) / 1000,
-      tags: { endpoint, http_status_code: status, status: status !== null && status < 400 ? 'succeeded' : 'failed' },
+      tags: { endpoint, http_status_code: status, status: succeeded ? 'succeeded' : 'failed' },
     });
   }
 }

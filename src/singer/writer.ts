@@ -17,6 +17,11 @@ const BROKEN_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 const escapeUnit = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** JSON text (one or many lines) as the ASCII the writer sends; lines framed elsewhere go through it too. */
+export function asciiJson(json: string): string {
+  return json.replace(NON_ASCII_ALL, escapeUnit);
+}
+
 /** The output cannot take more: its reader went away (EPIPE), or writing failed (e.g. ENOSPC). */
 export class OutputClosedError extends RunFailure {
   override name = 'OutputClosedError';
@@ -28,6 +33,15 @@ export class OutputClosedError extends RunFailure {
   get brokenPipe(): boolean {
     return BROKEN_PIPE.has(this.code);
   }
+}
+
+/**
+ * One RECORD message line (without its newline) around a record already serialised; `version` is
+ * the table version of a FULL_TABLE stream (see `activateVersion`).
+ */
+export function recordLine(streamJson: string, recordJson: string, timeExtractedJson: string, version?: number): string {
+  const v = version === undefined ? '' : `"version":${version},`;
+  return `{"type":"RECORD","stream":${streamJson},"record":${recordJson},${v}"time_extracted":${timeExtractedJson}}`;
 }
 
 export class SingerWriter {
@@ -72,14 +86,20 @@ export class SingerWriter {
    * `version` is the table version of a FULL_TABLE stream (see `activateVersion`).
    */
   recordJson(streamJson: string, recordJson: string, timeExtractedJson: string, version?: number): void {
-    const v = version === undefined ? '' : `"version":${version},`;
-    this.line(`{"type":"RECORD","stream":${streamJson},"record":${recordJson},${v}"time_extracted":${timeExtractedJson}}`);
+    this.line(recordLine(streamJson, recordJson, timeExtractedJson, version));
   }
 
   /** Tells a target that `version` is now the whole content of the stream's table. */
   activateVersion(stream: string, version: number): void {
     const msg: ActivateVersionMessage = { type: 'ACTIVATE_VERSION', stream, version };
     this.line(JSON.stringify(msg));
+  }
+
+  /** Whole RECORD lines already framed by `recordLine` and made ASCII by `asciiJson` (each ending in a newline), e.g. by a worker thread. */
+  framedLines(bytes: Uint8Array): void {
+    if (this.closedBy) throw this.closedBy;
+    this.flushBuffer();
+    this.hand(bytes);
   }
 
   /** A STATE is handed over at once: a checkpoint waiting in the buffer through the next long download would be lost to a kill. */
@@ -98,7 +118,7 @@ export class SingerWriter {
       this.used += written; // one byte per code unit: ASCII, the common case costs no scan
     } else {
       // Outside strings JSON is ASCII, so each non-ASCII code unit is inside a string and escapes alike.
-      const text = json.replace(NON_ASCII_ALL, escapeUnit);
+      const text = asciiJson(json);
       this.reserve(text.length + 1);
       this.used += this.chunk.write(text, this.used);
     }
@@ -118,6 +138,10 @@ export class SingerWriter {
     const chunk = this.chunk.subarray(0, this.used);
     this.chunk = Buffer.allocUnsafe(FLUSH_AT * 2);
     this.used = 0;
+    this.hand(chunk);
+  }
+
+  private hand(chunk: Uint8Array): void {
     const ok = this.out.write(chunk, (err) => this.fail(err));
     if (!ok && !this.drainWait) {
       this.drainWait = new Promise<void>((resolve) => {

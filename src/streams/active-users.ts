@@ -24,12 +24,13 @@ export function activeUsersRejection(body: unknown, groupByCountry: boolean, win
   return new StreamFailure(`Amplitude rejected /api/2/users for ${window.first}..${window.last} (HTTP 400: ${said}).`);
 }
 
-async function fetchWindow(ctx: StreamContext, window: DayWindow): Promise<Record<string, unknown>[]> {
+async function fetchWindow(ctx: StreamContext, window: DayWindow, signal: AbortSignal): Promise<Record<string, unknown>[]> {
   const groupByCountry = ctx.config.active_users_group_by_country;
   const query: Record<string, string> = { start: compactDate(window.first), end: compactDate(window.last), m: 'active', i: '1' };
   if (groupByCountry) query.g = 'country';
   const { status, body } = await ctx.client.getJson('/api/2/users', {
     endpoint: 'users',
+    signal,
     query,
     cost: daysIn(window) * (groupByCountry ? GROUP_BY_COST_FACTOR : 1),
     passStatuses: [400],
@@ -49,6 +50,6 @@ export const activeUsersStream: StreamDefinition = {
   checkBookmark: checkDayBookmark,
   sync(ctx) {
     const costPerDay = ctx.config.active_users_group_by_country ? GROUP_BY_COST_FACTOR : 1;
-    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, costPerDay, fetch: (w) => fetchWindow(ctx, w) });
+    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, costPerDay, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
   },
 };

@@ -11,9 +11,10 @@ import type { StreamContext, StreamDefinition } from './types.js';
 export const SESSION_LENGTH_WINDOW_DAYS = 15;
 const SESSION_QUERY_COST_PER_DAY = 4;
 
-async function fetchWindow(ctx: StreamContext, window: DayWindow): Promise<Record<string, unknown>[]> {
+async function fetchWindow(ctx: StreamContext, window: DayWindow, signal: AbortSignal): Promise<Record<string, unknown>[]> {
   const { status, body } = await ctx.client.getJson('/api/2/sessions/average', {
     endpoint: 'sessions/average',
+    signal,
     query: { start: compactDate(window.first), end: compactDate(window.last) },
     cost: daysIn(window) * SESSION_QUERY_COST_PER_DAY,
     passStatuses: [400],
@@ -36,6 +37,6 @@ export const averageSessionLengthStream: StreamDefinition = {
   replicationKey: 'date',
   checkBookmark: checkDayBookmark,
   sync(ctx) {
-    return syncByDay(ctx, { stream: 'average_session_length', windowDays: SESSION_LENGTH_WINDOW_DAYS, costPerDay: SESSION_QUERY_COST_PER_DAY, fetch: (w) => fetchWindow(ctx, w) });
+    return syncByDay(ctx, { stream: 'average_session_length', windowDays: SESSION_LENGTH_WINDOW_DAYS, costPerDay: SESSION_QUERY_COST_PER_DAY, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
   },
 };

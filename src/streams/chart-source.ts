@@ -40,6 +40,15 @@ export function chartFailureReported(ctx: StreamContext, chartId: string): boole
   return ctx.shared.get(reportedKey(chartId)) === true;
 }
 
+/**
+ * Starts reading every chart this run needs (its chart_<id> stream or charts_metadata selected), so
+ * that their requests run side by side within max_concurrency; each stream still awaits its own.
+ */
+export function startChartLoads(ctx: StreamContext): void {
+  const all = ctx.selected?.has('charts_metadata') === true;
+  for (const id of ctx.config.chart_ids) if (all || ctx.selected?.has(`chart_${id}`) === true) void loadChart(ctx, id);
+}
+
 export function loadChart(ctx: StreamContext, chartId: string): Promise<ParsedChart> {
   const key = `chart:${chartId}`;
   let pending = ctx.shared.get(key) as Promise<ParsedChart> | undefined;

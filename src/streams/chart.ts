@@ -1,6 +1,6 @@
 // One chart_<id> stream per configured chart: the chart's CSV export unpivoted, one record per
 // value cell (docs/chart-layouts.md). Full table: the export always holds the chart's whole range.
-import { loadChartForStream } from './chart-source.js';
+import { loadChartForStream, startChartLoads } from './chart-source.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -13,6 +13,7 @@ export function chartStream(chartId: string): StreamDefinition {
     keyProperties: ['chart_id', 'table_index', 'dimension_name', 'dimension_value', 'segment'],
     replicationMethod: 'FULL_TABLE',
     async *sync(ctx) {
+      startChartLoads(ctx);
       const chart = await loadChartForStream(ctx, chartId);
       for (const cell of chart.cells) yield { record: { chart_id: chartId, ...cell } };
     },

@@ -4,7 +4,7 @@
 import { StreamFailure } from '../errors.js';
 import { describeError } from '../failures.js';
 import { plural } from '../format.js';
-import { chartFailureReported, loadChart } from './chart-source.js';
+import { chartFailureReported, loadChart, startChartLoads } from './chart-source.js';
 import { loadSchema } from './schemas.js';
 import type { StreamDefinition } from './types.js';
 
@@ -15,6 +15,7 @@ export const chartsMetadataStream: StreamDefinition = {
   replicationMethod: 'FULL_TABLE',
   async *sync(ctx) {
     const failed: string[] = [];
+    startChartLoads(ctx);
     for (const chartId of ctx.config.chart_ids) {
       try {
         const chart = await loadChart(ctx, chartId);

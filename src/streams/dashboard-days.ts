@@ -10,6 +10,7 @@ import { DEFAULT_COST_BUDGET } from '../amplitude/client.js';
 import type { Config } from '../config.js';
 import { duration, plural } from '../format.js';
 import type { StreamContext, StreamItem } from './types.js';
+import { fetchInOrder } from './window-prefetch.js';
 
 /**
  * Days before the last complete day that every sync reads again: Amplitude revises recent days
@@ -83,8 +84,8 @@ export interface DailyStreamSpec {
   windowDays: number;
   /** Units of Amplitude's dashboard cost budget one day of this query costs. */
   costPerDay: number;
-  /** Reads one window; returns the rows as records. */
-  fetch(window: DayWindow): Promise<Record<string, unknown>[]>;
+  /** Reads one window; returns the rows as records. `signal` stops it once the stream has ended (a window before it failed). */
+  fetch(window: DayWindow, signal: AbortSignal): Promise<Record<string, unknown>[]>;
 }
 
 /** Windows in order, each window's records followed by its bookmark. */
@@ -100,11 +101,22 @@ export async function* syncByDay(ctx: StreamContext, spec: DailyStreamSpec): Asy
   }
   const windows = dayWindows(days.first, days.last, spec.windowDays);
   if (windows.length > 1) ctx.log.info(`stream ${spec.stream}: ${budgetEstimate(daysIn({ first: days.first, last: days.last }) * spec.costPerDay, DEFAULT_COST_BUDGET.per5Min)}`);
-  for (const window of windows) {
-    const records = await spec.fetch(window);
+  // Later windows are requested while earlier ones are written (the client keeps the requests
+  // within max_concurrency and the cost budget); records still come out window by window.
+  const ahead = ctx.config.max_concurrency;
+  const fetched = fetchInOrder<DayWindow, Record<string, unknown>[]>(windows, {
+    maxInFlight: ahead,
+    maxAhead: ahead,
+    diskLimitBytes: Number.POSITIVE_INFINITY,
+    sizeOf: () => 1,
+    probeFirst: true,
+    fetch: async ({ window, signal }) => ({ result: await spec.fetch(window, signal), bytes: 0 }),
+    release: async () => undefined,
+  });
+  for await (const { window, result: records, index, total } of fetched) {
     ctx.log.info(`stream ${spec.stream}: ${window.first}..${window.last}: ${plural(records.length, 'day')}`);
     for (const record of records) yield { record };
-    yield { bookmark: { date: restartDate(window, days.first, days.today) } };
+    yield { bookmark: { date: restartDate(window, days.first, days.today) }, progress: { position: window.last, index, total } };
   }
 }
 

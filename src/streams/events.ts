@@ -1,13 +1,14 @@
 // Raw events from the Export API (GET /api/2/export). Windows of `events_window_hours` upload
-// hours from the bookmark (else start_date) to the last hour whose uploads are complete; each
-// archive is streamed to a temporary file and read member by member, so memory does not grow
-// with the archive; a STATE follows every completed window.
+// hours from the bookmark (else start_date) to the last hour whose uploads are complete. Up to
+// max_concurrency windows download ahead (window-prefetch.ts); each archive is streamed to a
+// temporary file and read member by member, so memory does not grow with the archive; windows are
+// written in order, each followed by its STATE.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { describeRejection, readRejection } from '../amplitude/envelope.js';
 import { AbortError } from '../amplitude/errors.js';
-import { ArchiveError, assertZipMagic, readExportLineBatches } from '../amplitude/export-archive.js';
+import { ArchiveError, assertZipMagic } from '../amplitude/export-archive.js';
 import {
   afterWindow,
   bookmarkValue,
@@ -21,12 +22,16 @@ import {
   splitWindow,
   type HourWindow,
 } from '../amplitude/export-hours.js';
-import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
+import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
 import { plural, span } from '../format.js';
+import { keptKeys, type FramedBatch, type FrameSpec } from './event-frames.js';
+import { EventsDecoder } from './events-decoder.js';
+import { fetchInOrder, type FetchJob, type Fetched } from './window-prefetch.js';
 import { loadSchema } from './schemas.js';
 import type { StreamContext, StreamDefinition, StreamItem } from './types.js';
 
+const STREAM = 'events';
 const REPLICATION_KEY = 'server_upload_time';
 /** Whole re-downloads of one window whose archive arrived corrupt (HTTP retries come on top). */
 const ARCHIVE_ATTEMPTS = 3;
@@ -38,17 +43,6 @@ const SCHEMA = loadSchema('events');
 
 /** A window in log lines: its upload hours as an RFC 3339 span (the end excluded). */
 const label = (w: HourWindow): string => span(w.start, afterWindow(w));
-
-/**
- * The top-level keys a record keeps: all (null) when no declared field is deselected; otherwise the
- * selected ones plus any key the schema does not declare yet (new in the export), which the open
- * schema lets through.
- */
-function keptKeys(selected: ReadonlySet<string>, declared: readonly string[]): KeySelection | null {
-  if (declared.every((field) => selected.has(field))) return null;
-  const known = new Set(declared);
-  return { has: (key) => selected.has(key) || !known.has(key) };
-}
 
 function envelopeDetails(body: unknown): string {
   return describeRejection(readRejection(body), '');
@@ -64,71 +58,146 @@ export function exportRange(ctx: Pick<StreamContext, 'config' | 'bookmark' | 'no
   return first <= last ? { first, last } : null;
 }
 
-async function* exportWindow(ctx: StreamContext, w: HourWindow, kept: KeySelection | null): AsyncGenerator<StreamItem> {
+/** An archive on disk, ready to read. */
+interface Archive {
+  file: string;
+  bytes: number;
+}
+
+/**
+ * Downloads one window: its archive, null for Amplitude's "no data" 404, or the halves to export
+ * instead after a 400 (over 4 GB) or 504 (timed out). Removes its file when it fails.
+ */
+async function downloadWindow(ctx: StreamContext, job: FetchJob<HourWindow>, attempt: number): Promise<Fetched<HourWindow, Archive | null>> {
+  const w = job.window;
   const query = { start: hourParam(w.start), end: hourParam(w.end) };
-  const file = path.join(ctx.tempDir, `export-${query.start}-${query.end}.zip`);
-  let emitted = 0;
+  // One name per download attempt: a re-download never writes over a file still being read.
+  const file = path.join(ctx.tempDir, `export-${query.start}-${query.end}-${attempt}.zip`);
   try {
-    for (let attempt = 1; ; attempt++) {
-      const res = await ctx.client.download('/api/2/export', {
-        endpoint: 'export',
-        query,
-        dest: file,
-        passStatuses: [400, 404, 504],
-        validate: assertZipMagic, // a 200 with an HTML or text body is retried, never skipped
-      });
-      if (res.status === 404) {
-        const details = envelopeDetails(res.body);
-        if (!NO_DATA_DETAIL.test(details)) {
-          throw new StreamFailure(
-            `export ${label(w)}: HTTP 404 without Amplitude's "no data" answer (${details || 'no Amplitude error body'}); check api_url and data_region`,
-          );
-        }
-        ctx.log.info(`events: window ${label(w)}: no data`);
-        break;
+    const res = await ctx.client.download('/api/2/export', {
+      endpoint: 'export',
+      query,
+      dest: file,
+      passStatuses: [400, 404, 504],
+      isAnswer: (status, body) => status === 404 && NO_DATA_DETAIL.test(envelopeDetails(body)),
+      validate: assertZipMagic, // a 200 with an HTML or text body is retried, never skipped
+      signal: job.signal,
+      onBytes: job.onBytes,
+    });
+    if (res.status === 404) {
+      await rm(file, { force: true });
+      const details = envelopeDetails(res.body);
+      if (!NO_DATA_DETAIL.test(details)) {
+        throw new StreamFailure(
+          `export ${label(w)}: HTTP 404 without Amplitude's "no data" answer (${details || 'no Amplitude error body'}); check api_url and data_region`,
+        );
       }
-      if (res.status === 400 || res.status === 504) {
-        const halves = splitWindow(w);
-        const why = res.status === 400 ? 'is over 4 GB' : 'timed out (504)';
-        if (!halves) {
-          throw new StreamFailure(
-            `export ${label(w)}: even one hour of events ${why} at the Export API (${envelopeDetails(res.body) || `HTTP ${res.status}`}); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
-          );
-        }
-        ctx.log.warn(`events: window ${label(w)} ${why}; splitting it into ${label(halves[0])} and ${label(halves[1])}`);
-        for (const half of halves) yield* exportWindow(ctx, half, kept);
-        return; // each half wrote its own checkpoint
-      }
-      try {
-        for await (const lines of readExportLineBatches(file)) {
-          // A stop (SIGTERM, closed stdout) ends the window here: reading a large archive to its end first
-          // would outlast the grace period, and the temporary files would stay behind.
-          if (ctx.signal.aborted) throw new AbortError();
-          const batch = new Array<string>(lines.length);
-          for (let i = 0; i < lines.length; i++) batch[i] = transformEventLine(lines[i] as string, kept).recordJson;
-          emitted += batch.length;
-          yield { recordsJson: batch };
-        }
-        break;
-      } catch (err) {
-        if (err instanceof EventLineError) throw new StreamFailure(`export ${label(w)}: ${err.message}`);
-        // The archive is checked whole (central directory, CRCs) before its first line, so nothing was emitted yet.
-        if (!(err instanceof ArchiveError) || emitted > 0 || attempt >= ARCHIVE_ATTEMPTS) {
-          if (err instanceof ArchiveError) throw new StreamFailure(`export ${label(w)}: the archive is unreadable after ${attempt} downloads: ${err.message}`);
-          throw err;
-        }
-        ctx.log.warn(`events: window ${label(w)}: ${err.message}; downloading it again`);
-      }
+      return { result: null, bytes: 0 };
     }
-  } finally {
+    if (res.status === 400 || res.status === 504) {
+      await rm(file, { force: true });
+      const halves = splitWindow(w);
+      const why = res.status === 400 ? 'is over 4 GB' : 'timed out (504)';
+      if (!halves) {
+        throw new StreamFailure(
+          `export ${label(w)}: even one hour of events ${why} at the Export API (${envelopeDetails(res.body) || `HTTP ${res.status}`}); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
+        );
+      }
+      ctx.log.warn(`events: window ${label(w)} ${why}; splitting it into ${label(halves[0])} and ${label(halves[1])}`);
+      return { split: halves };
+    }
+    return { result: { file, bytes: res.bytes }, bytes: res.bytes };
+  } catch (err) {
     await rm(file, { force: true });
+    throw err;
   }
-  // Every hour of the window is complete (never past the lag), so the next sync starts after it.
-  yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(afterWindow(w)) } };
+}
+
+/** The window's records, framed, batch by batch; an ArchiveError means the archive must be downloaded again (nothing was yielded). */
+async function* windowRecords(ctx: StreamContext, w: HourWindow, file: string, decoder: EventsDecoder, spec: FrameSpec): AsyncGenerator<FramedBatch> {
+  try {
+    for await (const batch of decoder.decode(file, spec)) {
+      // A stop (SIGTERM, closed stdout) ends the window here: reading a large archive to its end first
+      // would outlast the grace period, and the temporary files would stay behind.
+      if (ctx.signal.aborted) throw new AbortError();
+      yield batch;
+    }
+  } catch (err) {
+    if (err instanceof EventLineError) throw new StreamFailure(`export ${label(w)}: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Every window's records then its STATE, in plan order, while up to max_concurrency later windows
+ * download. A corrupt archive is downloaded again in place (its records were not yet emitted).
+ */
+async function* exportInOrder(ctx: StreamContext, windows: HourWindow[], spec: FrameSpec): AsyncGenerator<StreamItem> {
+  const decoder = EventsDecoder.start();
+  try {
+    yield* exportWindows(ctx, windows, decoder, spec);
+  } finally {
+    await decoder.stop();
+  }
+}
+
+async function* exportWindows(ctx: StreamContext, windows: HourWindow[], decoder: EventsDecoder, spec: FrameSpec): AsyncGenerator<StreamItem> {
+  const attempts = new Map<string, number>();
+  const fetchOnce = (job: FetchJob<HourWindow>): Promise<Fetched<HourWindow, Archive | null>> => {
+    const key = label(job.window);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    return downloadWindow(ctx, job, attempt);
+  };
+  const handed = fetchInOrder<HourWindow, Archive | null>(windows, {
+    maxInFlight: ctx.config.max_concurrency,
+    maxAhead: ctx.config.max_concurrency * 4,
+    diskLimitBytes: ctx.config.max_temp_disk_mb * 1024 * 1024,
+    sizeOf: hoursIn,
+    fetch: fetchOnce,
+    release: async (archive) => {
+      if (archive) await rm(archive.file, { force: true });
+    },
+    onDiskWait: (w) => ctx.log.info(`events: window ${label(w)} waits: the archives on disk reached max_temp_disk_mb (${ctx.config.max_temp_disk_mb} MB)`),
+  });
+  for await (const { window: w, result, index, total } of handed) {
+    let records = 0;
+    let bytes = result?.bytes ?? 0;
+    if (result === null) ctx.log.info(`events: window ${label(w)}: no data`);
+    const redownloaded: string[] = [];
+    try {
+      for (let archive = result, downloads = 1; archive !== null; downloads++) {
+        try {
+          for await (const batch of windowRecords(ctx, w, archive.file, decoder, spec)) {
+            records += batch.count;
+            yield { recordLines: batch.bytes, count: batch.count };
+          }
+          break;
+        } catch (err) {
+          // The archive is checked whole (central directory, CRCs) before its first line, so nothing was emitted yet.
+          if (!(err instanceof ArchiveError) || records > 0) throw err;
+          if (downloads >= ARCHIVE_ATTEMPTS) throw new StreamFailure(`export ${label(w)}: the archive is unreadable after ${downloads} downloads: ${err.message}`);
+          ctx.log.warn(`events: window ${label(w)}: ${err.message}; downloading it again`);
+          const again = await fetchOnce({ window: w, signal: ctx.signal, onBytes: () => undefined });
+          if ('split' in again) throw new StreamFailure(`export ${label(w)}: the archive was corrupt, and downloading it again was refused as too big; lower events_window_hours`);
+          archive = again.result;
+          if (archive !== null) {
+            redownloaded.push(archive.file);
+            bytes += archive.bytes;
+          }
+        }
+      }
+    } finally {
+      for (const file of redownloaded) await rm(file, { force: true });
+    }
+    // Every hour of the window is complete (never past the lag), so the next sync starts after it.
+    const bookmark = bookmarkValue(afterWindow(w));
+    yield { bookmark: { [REPLICATION_KEY]: bookmark }, progress: { position: bookmark, index, total, bytes } };
+  }
 }
 
 export const eventsStream: StreamDefinition = {
-  name: 'events',
+  name: STREAM,
   schema: SCHEMA,
   keyProperties: ['uuid'],
   replicationMethod: 'INCREMENTAL',
@@ -157,7 +226,7 @@ export const eventsStream: StreamDefinition = {
     const size = Math.min(ctx.config.events_window_hours, MAX_WINDOW_HOURS);
     const windows = planWindows(range.first, range.last, size);
     ctx.log.info(`events: ${plural(windows.length, 'window')} of up to ${size} h, ${span(range.first, range.last.plus({ hours: 1 }))} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
-    const kept = keptKeys(ctx.fields, Object.keys(SCHEMA.properties ?? {}));
-    for (const w of windows) yield* exportWindow(ctx, w, kept);
+    const spec: FrameSpec = { streamJson: JSON.stringify(STREAM), selected: [...ctx.fields], declared: Object.keys(SCHEMA.properties ?? {}) };
+    yield* exportInOrder(ctx, windows, spec);
   },
 };

@@ -16,8 +16,21 @@ import type { Bookmark } from '../singer/state.js';
 export type StreamItem =
   | { record: Record<string, unknown> }
   | { recordsJson: string[] }
-  | { bookmark: Bookmark; /** What the progress line names as reached (default: the bookmark's values). */ label?: string }
+  /** Whole RECORD lines already framed for this stream (singer/writer.ts `recordLine`), newline-terminated. */
+  | { recordLines: Uint8Array; count: number }
+  | { bookmark: Bookmark; /** What the progress line names as reached (default: the bookmark's values). */ label?: string; progress?: WindowProgress }
   | { incomplete: string };
+
+/** What the progress line says about the window a bookmark completes. */
+export interface WindowProgress {
+  /** The window's last hour or day, as the stream names it. */
+  position: string;
+  /** 1-based window number and the planned total (for `window i/N` and the ETA). */
+  index?: number;
+  total?: number;
+  /** Bytes downloaded for the window. */
+  bytes?: number;
+}
 
 export interface StreamContext {
   config: Config;
@@ -30,6 +43,8 @@ export interface StreamContext {
   signal: AbortSignal;
   /** Directory for temporary files; removed at the end of the run, on failure and on SIGTERM. */
   tempDir: string;
+  /** The streams this run syncs (a stream may start requests another selected stream will need). */
+  selected?: ReadonlySet<string>;
   /** Values shared by the streams of one run (e.g. a chart body read once for two streams). */
   shared: Map<string, unknown>;
   /** True for `--test`: at most one record per stream and no STATE (a stream may skip costly work). */

@@ -24,6 +24,7 @@ const SETTINGS = [
   'events_lag_hours',
   'active_users_group_by_country',
   'max_concurrency',
+  'max_temp_disk_mb',
   'request_timeout_seconds',
   'emit_activate_version_messages',
   'events_source',

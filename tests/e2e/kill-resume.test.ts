@@ -1,9 +1,10 @@
-// Kill and resume: the built CLI syncs six export windows from the simulator and is killed
-// (SIGKILL) after the 1st, 3rd and 5th STATE and once in the middle of a window; a second run from
-// the last STATE the first one printed must deliver the rest, so that together they hold every
-// event of the ground truth, the only duplicates being the window in flight. SIGTERM during a
-// download, a retry wait and a window's records stops the tap at once: exit 143, a STATE last,
-// no temporary directory left.
+// Kill and resume: the built CLI syncs twelve export windows from the simulator, five downloading
+// at once (each export answered after a delay), and is killed (SIGKILL) after the 1st, 3rd, 5th
+// and 9th STATE and in the middle of the 3rd and 8th windows; a second run from the last STATE the
+// first one printed must deliver the rest, so that together they hold every event of the ground
+// truth, the only duplicates being the start of the one window being written. SIGTERM during a
+// download, a retry wait and a window's records stops the tap at once: exit 143, a STATE last, no
+// temporary directory left.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -17,8 +18,11 @@ import { eventRecord, hourBookmark, hourKey, isoOf } from '../helpers/expected.j
 
 const HOUR_MS = 3_600_000;
 const WINDOW_HOURS = 2;
-const WINDOWS = 6;
-// Twelve upload hours ending six hours ago (all exportable), ~500 events (~700 kB of output) per
+const WINDOWS = 12;
+const MAX_CONCURRENCY = 5;
+// Long enough that the tap keeps five export requests waiting at once.
+const EXPORT_DELAY_MS = 300;
+// 24 upload hours ending six hours ago (all exportable), ~500 events (~700 kB of output) per
 // window: far more than a pipe holds, so a reader that stops reading stops the tap mid-window.
 const NOW = new Date();
 const END_MS = Math.floor(NOW.getTime() / HOUR_MS) * HOUR_MS - 6 * HOUR_MS;
@@ -34,6 +38,7 @@ const dirs: string[] = [];
 async function simulator(faults: FaultRule[] = []): Promise<Simulator> {
   const sim = await createSimulator({ now: () => NOW, dataStart: isoOf(START_MS), dataEnd: isoOf(END_MS), eventsPerHour: 250 });
   for (const f of faults) sim.faults.add(f);
+  sim.faults.add({ path: '/api/2/export', kind: 'delay', delayMs: EXPORT_DELAY_MS });
   sims.push(sim);
   return sim;
 }
@@ -48,6 +53,7 @@ function tapArgs(sim: Simulator, opts: { state?: unknown; config?: Record<string
     start_date: isoOf(START_MS),
     end_date: isoOf(END_MS),
     events_window_hours: WINDOW_HOURS,
+    max_concurrency: MAX_CONCURRENCY,
     ...opts.config,
   };
   const catalog = { streams: [{ tap_stream_id: 'events', metadata: [{ breadcrumb: [], metadata: { selected: true } }] }] };
@@ -104,7 +110,7 @@ function watchTap(args: string[], watch: (message: SingerMessage, control: Contr
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     // Only a tap that does not stop at all gets here; the assertions on its exit then fail.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(guard);
@@ -139,12 +145,14 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('SIGKILL, then a rerun from the last STATE seen', () => {
+describe('SIGKILL with five windows in flight, then a rerun from the last STATE seen', () => {
   const KILLS: [string, () => (m: SingerMessage) => boolean][] = [
     ['after the 1st STATE', () => stateCount(1)],
     ['after the 3rd STATE', () => stateCount(3)],
     ['after the 5th STATE', () => stateCount(5)],
+    ['after the 9th STATE', () => stateCount(9)],
     ['in the middle of the 3rd window', () => firstRecordAfterState(2)],
+    ['in the middle of the 8th window', () => firstRecordAfterState(7)],
   ];
   const outcomes = new Map<string, { sim: Simulator; first: Finished; second: Finished; requestsBefore: number }>();
 
@@ -166,12 +174,17 @@ describe('SIGKILL, then a rerun from the last STATE seen', () => {
         outcomes.set(name, { sim, first, second, requestsBefore });
       }),
     );
-  });
+  }, 300_000); // twelve taps on a shared machine
 
-  it.each(KILLS.map(([name]) => name))('killed %s: no event lost, duplicates only from the window in flight', (name) => {
+  it.each(KILLS.map(([name]) => name))('killed %s: no event lost, duplicates only from the window being written', (name) => {
     const { sim, first, second, requestsBefore } = outcomes.get(name) as { sim: Simulator; first: Finished; second: Finished; requestsBefore: number };
     expect(first.signal).toBe('SIGKILL');
     expect([second.code, second.stderr.includes('    at ')]).toEqual([0, false]);
+
+    // Run 1 had five export requests waiting at once, never more.
+    const run1 = sim.requests.slice(0, requestsBefore);
+    expect(Math.max(...run1.map((r) => r.concurrency))).toBe(MAX_CONCURRENCY);
+    expect(sim.maxConcurrencySeen()).toBeLessThanOrEqual(MAX_CONCURRENCY);
 
     const truth = sim.truth.events(hourKey(START_MS), hourKey(END_MS - HOUR_MS)).map(eventRecord);
     expect(truth.length).toBeGreaterThan(WINDOWS * 400);
@@ -184,19 +197,21 @@ describe('SIGKILL, then a rerun from the last STATE seen', () => {
     // The bookmark is a window boundary at or after the kill point.
     const windowsDone = (resumeMs - START_MS) / (WINDOW_HOURS * HOUR_MS);
     expect(Number.isInteger(windowsDone) && windowsDone >= 1 && windowsDone < WINDOWS).toBe(true);
-    if (name.startsWith('after')) expect(windowsDone).toBeGreaterThanOrEqual(Number(/\d/.exec(name)?.[0]));
-    else expect([windowsDone, inFlight.length > 0]).toEqual([2, true]); // killed with records of window 3 out
+    const n = Number(/\d+/.exec(name)?.[0]);
+    if (name.startsWith('after')) expect(windowsDone).toBeGreaterThanOrEqual(n);
+    else expect([windowsDone, inFlight.length > 0]).toEqual([n - 1, true]); // killed with records of window n out
 
     // Run 1 up to its last STATE, then run 2: exactly the truth, in order — no gap, nothing twice.
     expect(committed).toEqual(truth.filter((e) => uploadedMs(e) < resumeMs));
     expect(records(second.messages)).toEqual(truth.filter((e) => uploadedMs(e) >= resumeMs));
-    // What run 1 wrote after its last STATE is the start of the window in flight, written again by run 2.
+    // What run 1 wrote after its last STATE is the start of the one window being written, written again by run 2.
     expect(inFlight).toEqual(records(second.messages).slice(0, inFlight.length));
     for (const e of inFlight) expect(uploadedMs(e) >= resumeMs && uploadedMs(e) < resumeMs + WINDOW_HOURS * HOUR_MS).toBe(true);
 
-    // Run 2 asks only for what is left, and ends on the end of the range.
-    const asked = sim.requests.slice(requestsBefore).map((r) => r.query.start);
-    expect(asked[0]).toBe(hourKey(resumeMs));
+    // Run 2 asks once for each window that is left (in whatever order they went out), and ends on the end of the range.
+    const asked = sim.requests.slice(requestsBefore).map((r) => r.query.start).sort();
+    const left = Array.from({ length: WINDOWS - windowsDone }, (_, i) => hourKey(resumeMs + i * WINDOW_HOURS * HOUR_MS));
+    expect(asked).toEqual(left);
     expect(second.messages[second.messages.length - 1]?.value).toEqual({ bookmarks: { events: { server_upload_time: hourBookmark(END_MS) } }, currently_syncing: null });
   });
 });
@@ -207,18 +222,21 @@ describe('SIGTERM stops at once: ended by the signal (a shell shows 143), a STAT
     run: Finished;
   }
   const stopped = new Map<string, Stopped>();
+  const window3 = { start: hourKey(windowEnd(2)) };
 
   /**
-   * Runs the tap and sends it SIGTERM 200 ms after the simulator logs a request that `matches`
-   * (the request log, not stdout: the STATE before it may still sit in the tap's output buffer).
+   * Runs the tap and sends it SIGTERM 200 ms after both the 2nd STATE is on stdout and the simulator
+   * has logged a request for window 3 (the windows after it download at the same time).
    */
-  async function termOnRequest(sim: Simulator, matches: (r: Simulator['requests'][number]) => boolean, opts: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<Stopped> {
+  async function termInWindow3(sim: Simulator, opts: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<Stopped> {
     let poll: NodeJS.Timeout | undefined;
-    const run = await watchTap(tapArgs(sim, { config: opts.config ?? {} }), () => true /* nothing to watch on stdout */, {
+    const afterWindow2 = stateCount(2);
+    let windowsWritten = false;
+    const run = await watchTap(tapArgs(sim, { config: opts.config ?? {} }), (m) => (windowsWritten ||= afterWindow2(m)), {
       ...(opts.env ? { env: opts.env } : {}),
       started: (control) => {
         poll = setInterval(() => {
-          if (!sim.requests.some(matches)) return;
+          if (!windowsWritten || !sim.requests.some((r) => r.path === '/api/2/export' && r.query.start === window3.start)) return;
           clearInterval(poll);
           setTimeout(() => control.signal('SIGTERM'), 200);
         }, 5);
@@ -227,18 +245,17 @@ describe('SIGTERM stops at once: ended by the signal (a shell shows 143), a STAT
     clearInterval(poll);
     return { sim, run };
   }
-  const thirdExport = (r: Simulator['requests'][number]): boolean => r.path === '/api/2/export' && r.query.start === hourKey(windowEnd(2));
 
   beforeAll(async () => {
     const [downloading, waiting, writing] = await Promise.all([
       // The 3rd window's archive stops after 2 kB; the idle timeout is far away.
       (async () =>
-        termOnRequest(await simulator([{ path: '/api/2/export', requests: [3], kind: 'stall', afterBytes: 2000 }]), thirdExport, {
+        termInWindow3(await simulator([{ path: '/api/2/export', query: window3, kind: 'stall', afterBytes: 2000 }]), {
           config: { request_timeout_seconds: 60 },
         }))(),
-      // The 3rd request is answered 503 with Retry-After: 30, and the backoff ceiling lets the tap wait that long.
+      // The 3rd window is answered 503 with Retry-After: 30, and the backoff ceiling lets the tap wait that long.
       (async () =>
-        termOnRequest(await simulator([{ path: '/api/2/export', requests: [3], kind: 'status', status: 503, retryAfterSeconds: 30 }]), thirdExport, {
+        termInWindow3(await simulator([{ path: '/api/2/export', query: window3, kind: 'status', status: 503, retryAfterSeconds: 30 }]), {
           env: { TAP_AMPLITUDE_BACKOFF_MS: '5,60000' },
         }))(),
       // Records of window 3 are flowing: the reader pauses, SIGTERM arrives, the reader goes on.
@@ -258,7 +275,7 @@ describe('SIGTERM stops at once: ended by the signal (a shell shows 143), a STAT
     stopped.set('in the middle of a download', downloading);
     stopped.set('while waiting to retry (Retry-After: 30)', waiting);
     stopped.set("while a window's records are written", writing);
-  });
+  }, 300_000);
 
   it.each(['in the middle of a download', 'while waiting to retry (Retry-After: 30)', "while a window's records are written"])('%s', (name) => {
     const { sim, run } = stopped.get(name) as Stopped;
@@ -269,11 +286,13 @@ describe('SIGTERM stops at once: ended by the signal (a shell shows 143), a STAT
     // The last line is a STATE at the end of window 2: the next run redoes window 3, nothing else.
     const last = run.messages[run.messages.length - 1];
     expect(last).toEqual({ type: 'STATE', value: { bookmarks: { events: { server_upload_time: hourBookmark(windowEnd(2)) } }, currently_syncing: 'events' } });
-    const window3 = sim.truth.events(hourKey(windowEnd(2)), hourKey(windowEnd(3) - HOUR_MS)).map(eventRecord);
+    const window3Records = sim.truth.events(hourKey(windowEnd(2)), hourKey(windowEnd(3) - HOUR_MS)).map(eventRecord);
     const written = records(run.messages.slice(lastStateIndex(run.messages.slice(0, -1))));
     // Stopped inside window 3: whatever of it was written is its beginning, and not all of it.
-    expect(written.length).toBeLessThan(window3.length);
-    expect(written).toEqual(window3.slice(0, written.length));
-    expect(sim.requests.filter((r) => r.path === '/api/2/export')).toHaveLength(3);
+    expect(written.length).toBeLessThan(window3Records.length);
+    expect(written).toEqual(window3Records.slice(0, written.length));
+    // Later windows downloaded ahead, each once at most; none was written.
+    const asked = sim.requests.filter((r) => r.path === '/api/2/export' && r.query.start !== window3.start).map((r) => r.query.start);
+    expect(new Set(asked).size).toBe(asked.length);
   });
 });

@@ -91,4 +91,23 @@ describe('metrics and progress on stderr', () => {
     expect(progress.map((p) => Number(p.records))).toEqual(perWindow);
     for (const p of progress) expect(Number(p.records_per_s)).toBeGreaterThanOrEqual(0);
   });
+
+  it('numbers the events windows i/N with an ETA, and names the last day read for a dashboard window', () => {
+    const fields = (stream: string) =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith(`INFO progress: stream=${stream} `))
+        .map((l) => Object.fromEntries([...l.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]])));
+    // 12 hours in windows of 4: three windows.
+    expect(fields('events').map((p) => p.window)).toEqual(['1/3', '2/3', '3/3']);
+    expect(fields('events').map((p) => p.eta_s)).toEqual([expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), '0']);
+    // One window of days, the last of them the day before end_date (not the restart date of the bookmark).
+    const lastDay = new Date(dataEnd.getTime() - 1).toISOString().slice(0, 10);
+    expect(fields('active_users').map((p) => [p.window, p.window_end])).toEqual([['1/1', lastDay]]);
+  });
+
+  it('counts no request as failed when the simulator answered every one', () => {
+    const failed = metricLines().filter((l) => l.metric === 'http_request_duration' && l.tags.status !== 'succeeded');
+    expect(failed).toEqual([]);
+  });
 });

@@ -84,6 +84,7 @@ describe('events records through the built CLI', () => {
       dataStart: '2026-03-02T00:00:00Z',
       dataEnd: '2026-03-02T12:00:00Z',
       eventsPerHour: 400,
+      // Several members per hour: chunks the built tap frames on its worker threads, put back in order.
       maxMembersPerHour: 3,
       now: () => new Date('2026-03-20T00:00:00Z'),
     });

@@ -7,7 +7,11 @@ export interface FaultRule {
   path: string | RegExp;
   /** 1-based request numbers, counted per pathname over the simulator's life; omitted = every request. */
   requests?: number[];
-  kind: 'status' | 'reset' | 'stall' | 'slow' | 'html' | 'body';
+  /** Only requests with these query parameters (e.g. one export window: {"start": "20260616T04"}). */
+  query?: Record<string, string>;
+  /** 'delay': the real answer after `delayMs` (Amplitude builds an export before its first byte). */
+  kind: 'status' | 'reset' | 'stall' | 'slow' | 'html' | 'body' | 'delay';
+  delayMs?: number;
   /** For 'status': 429, 500, 502, 503, 504, 400, 403... */
   status?: number;
   /** Adds Retry-After to a 'status' answer. */
@@ -29,6 +33,7 @@ export class FaultSet {
       throw new Error("a 'slow' fault needs bytesPerSecond > 0");
     }
     if (rule.kind === 'body' && rule.body === undefined) throw new Error("a 'body' fault needs a body");
+    if (rule.kind === 'delay' && !(rule.delayMs !== undefined && rule.delayMs >= 0)) throw new Error("a 'delay' fault needs delayMs >= 0");
     this.rules.push(rule);
   }
 
@@ -36,10 +41,13 @@ export class FaultSet {
     this.rules = [];
   }
 
-  /** The first rule (in the order added) that applies to request number `n` of `path`. */
-  match(path: string, n: number): FaultRule | undefined {
+  /** The first rule (in the order added) that applies to request number `n` of `path` with this query. */
+  match(path: string, n: number, query: URLSearchParams = new URLSearchParams()): FaultRule | undefined {
     return this.rules.find(
-      (r) => (typeof r.path === 'string' ? r.path === path : r.path.test(path)) && (r.requests === undefined || r.requests.includes(n)),
+      (r) =>
+        (typeof r.path === 'string' ? r.path === path : r.path.test(path)) &&
+        (r.requests === undefined || r.requests.includes(n)) &&
+        Object.entries(r.query ?? {}).every(([k, v]) => query.get(k) === v),
     );
   }
 }
@@ -81,7 +89,7 @@ export function bodyFaultReply(rule: FaultRule): Reply {
  * 'body' faults are replies of their own). Resolves when the simulator is done with the response (for a
  * stall: right after going silent).
  */
-export async function writeReply(res: ServerResponse, reply: Reply, fault?: FaultRule): Promise<void> {
+export async function writeReply(res: ServerResponse, reply: Reply, fault?: FaultRule, link?: Link): Promise<void> {
   const cut = fault?.kind === 'reset' || fault?.kind === 'stall' ? (fault.afterBytes ?? 0) : Infinity;
   if (fault?.kind === 'stall' && cut === 0) return; // nothing at all; the socket stays open
   res.writeHead(reply.status, reply.headers);
@@ -92,6 +100,7 @@ export async function writeReply(res: ServerResponse, reply: Reply, fault?: Faul
       if (res.destroyed) return;
       const chunk = whole.length > cut - sent ? whole.subarray(0, cut - sent) : whole;
       if (fault?.kind === 'slow') await writeSlowly(res, chunk, fault.bytesPerSecond ?? 1);
+      else if (link !== undefined) await link.send(res, chunk);
       else if (chunk.length > 0 && !res.write(chunk) && !(await drained(res))) return;
       sent += chunk.length;
       if (sent >= cut) break;
@@ -133,5 +142,25 @@ async function writeSlowly(res: ServerResponse, chunk: Buffer, bytesPerSecond: n
     const piece = chunk.subarray(at, at + slice);
     if (!res.write(piece) && !(await drained(res))) return;
     await new Promise((resolve) => setTimeout(resolve, (piece.length / bytesPerSecond) * 1000));
+  }
+}
+
+/**
+ * A shared link of `bytesPerSecond` for every response body (the network of a bandwidth-bound
+ * sync): pieces of all responses take turns, each sent once the link has carried the ones before.
+ */
+export class Link {
+  private freeAt = 0;
+  constructor(private readonly bytesPerSecond: number) {}
+
+  async send(res: ServerResponse, chunk: Buffer): Promise<void> {
+    const slice = Math.max(1, Math.floor(this.bytesPerSecond / 50));
+    for (let at = 0; at < chunk.length && !res.destroyed; at += slice) {
+      const piece = chunk.subarray(at, at + slice);
+      const now = Date.now();
+      this.freeAt = Math.max(this.freeAt, now) + (piece.length / this.bytesPerSecond) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, this.freeAt - now));
+      if (!res.write(piece) && !(await drained(res))) return;
+    }
   }
 }

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   cohortInlineMax?: number;
   /** Member counts of computed cohorts, by their index in the cohort list. */
   cohortSizes?: Record<number, number>;
+  /** Caps the bytes per second of all response bodies together (one shared link); default none. */
+  bandwidthBytesPerSecond?: number;
 }
 
 export interface ResolvedOptions {
@@ -56,6 +58,7 @@ export interface ResolvedOptions {
   cohortPolls: number;
   cohortInlineMax: number;
   cohortSizes: Record<number, number>;
+  bandwidthBytesPerSecond: number | undefined;
   /** dataStart / dataEnd as epoch milliseconds. */
   dataStartMs: number;
   dataEndMs: number;
@@ -94,6 +97,7 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     cohortPolls: opts.cohortPolls ?? 2,
     cohortInlineMax: opts.cohortInlineMax ?? 100,
     cohortSizes: opts.cohortSizes ?? {},
+    bandwidthBytesPerSecond: opts.bandwidthBytesPerSecond,
     dataStartMs,
     dataEndMs,
   };

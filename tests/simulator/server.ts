@@ -10,7 +10,7 @@ import { CostBudget } from './cost-budget.js';
 import { handleSessionsAverage, handleUsers } from './dashboard.js';
 import { eventsList } from './events-list.js';
 import { Exporter } from './export.js';
-import { bodyFaultReply, FaultSet, htmlFaultReply, statusFaultReply, writeReply, type FaultRule } from './faults.js';
+import { bodyFaultReply, FaultSet, htmlFaultReply, Link, statusFaultReply, writeReply, type FaultRule } from './faults.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { badRequest, errorReply, json, notFound, type Reply } from './replies.js';
 import { handleTaxonomy } from './taxonomy.js';
@@ -68,6 +68,7 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
   let inFlight = 0;
   let maxSeen = 0;
   let cap: number | undefined;
+  const link = o.bandwidthBytesPerSecond !== undefined ? new Link(o.bandwidthBytesPerSecond) : undefined;
 
   const expected = `Basic ${Buffer.from(`${o.apiKey}:${o.secretKey}`).toString('base64')}`;
 
@@ -149,8 +150,9 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
       entry.fault = 'concurrency-cap';
       reply = errorReply(429, 'too_many_requests', 'Too Many Requests', `Exceeded concurrent limit of ${cap} requests for this project`);
     } else {
-      fault = faults.match(url.pathname, n);
+      fault = faults.match(url.pathname, n, url.searchParams);
       if (fault) entry.fault = fault.kind;
+      if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault?.delayMs ?? 0));
       if (fault?.kind === 'status') reply = statusFaultReply(fault);
       else if (fault?.kind === 'html') reply = htmlFaultReply();
       else if (fault?.kind === 'body') reply = bodyFaultReply(fault);
@@ -165,7 +167,7 @@ export async function createSimulator(opts: SimulatorOptions = {}): Promise<Simu
     }
     entry.status = reply.status;
     const transportFault = fault?.kind === 'reset' || fault?.kind === 'stall' || fault?.kind === 'slow';
-    await writeReply(res, reply, transportFault ? fault : undefined);
+    await writeReply(res, reply, transportFault ? fault : undefined, link);
   }
 
   const server = http.createServer((req, res) => {

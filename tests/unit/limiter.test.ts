@@ -193,4 +193,18 @@ describe('RequestLimiter cost budget', () => {
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     await expect(behind).rejects.toMatchObject({ name: 'AbortError' });
   });
+
+  it('ends one request’s wait for budget when its own signal aborts; the requests behind it keep their turn', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: budget, clock: { now: () => clock.now(), sleep: stuckClock.sleep } });
+    await limiter.run(100, async () => undefined);
+    const mine = new AbortController();
+    const waiting = limiter.run(10, async () => 'never', mine.signal);
+    await flush();
+    mine.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    // The run itself goes on: a request that fits still runs.
+    const free = new RequestLimiter({ maxConcurrency: 5, costBudget: budget, clock });
+    await expect(free.run(10, async () => 'ran', new AbortController().signal)).resolves.toBe('ran');
+  });
 });

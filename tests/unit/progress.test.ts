@@ -43,4 +43,38 @@ describe('StreamProgress', () => {
       jest.useRealTimers();
     }
   });
+
+  it('names the window i/N, the MB downloaded and an ETA for the stream when the stream gives them', () => {
+    const lines: string[] = [];
+    const p = new StreamProgress('events', new Logger('info', (l) => lines.push(l)), null);
+    p.records(10);
+    p.checkpoint('2026-06-16T12:00:00Z', { index: 3, total: 12, bytes: 2_500_000 });
+    p.done();
+    expect(lines[0]).toMatch(/^INFO progress: stream=events window=3\/12 window_end=2026-06-16T12:00:00Z records=10 mb=2\.5 records_per_s=\d+ total=10 elapsed_s=\d+\.\d eta_s=\d+\n$/);
+  });
+
+  it('clears the live line before any log line, from any part of the tap, then draws it again', () => {
+    jest.useFakeTimers();
+    try {
+      const out: string[] = [];
+      const tty = { write: (s: string) => out.push(`tty:${s}`) } as unknown as NodeJS.WriteStream;
+      const log = new Logger('info', (l) => out.push(`log:${l}`));
+      const p = new StreamProgress('events', log, tty);
+      p.records(3);
+      jest.advanceTimersByTime(1000);
+      log.warn('export: retrying');
+      expect(out.slice(-2)).toEqual(['tty:\r\x1b[K', 'log:WARNING export: retrying\n']);
+      // Nothing drawn since: the next line needs no clearing.
+      log.info('again');
+      expect(out.at(-1)).toBe('log:INFO again\n');
+      expect(out.at(-2)).toBe('log:WARNING export: retrying\n');
+      jest.advanceTimersByTime(1000);
+      expect(out.at(-1)).toMatch(/^tty:\r\x1b\[Kevents: 3 records/);
+      p.done();
+      log.info('after');
+      expect(out.slice(-2)).toEqual(['tty:\r\x1b[K', 'log:INFO after\n']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
