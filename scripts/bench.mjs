@@ -282,8 +282,8 @@ async function networkScenario(createSimulator, workDir, catalogFile) {
     await writeFile(configFile, JSON.stringify(config));
     process.stdout.write(`network-bound: ${NET_WINDOWS} windows, ${NET_DELAY_MS} ms before each answer, ${fixed(NET_BANDWIDTH / 1e6)} MB/s link... `);
     const run = await measure([cli, '--config', configFile, '--catalog', catalogFile]);
-    const done = /stream events: done, (\d+) records/.exec(run.stderr);
-    const events = done ? Number(done[1]) : NaN;
+    const done = /stream events: done, ([\d,]+) records?/.exec(run.stderr);
+    const events = done ? Number(done[1].replaceAll(",", "")) : NaN;
     const truth = sim.truth.events(hourParam(startMs), hourParam(endMs - HOUR_MS)).length;
     if (events !== truth) throw new Error(`network-bound run wrote ${events} events, the simulator holds ${truth}`);
     // Bytes downloaded, from the tap's per-window progress lines.
