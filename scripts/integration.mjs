@@ -6,13 +6,13 @@
 // checked against the simulator's ground truth and the tap's own RECORDs. Not part of `make test`:
 // CI has none of these programs. A missing consumer is reported as skipped; anything else failing
 // exits 1.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consumerChecks } from './integration/consumers.mjs';
-import { Report, onPath, readMessages, runTap, summarise } from './integration/support.mjs';
+import { Report, incrementalStreams, onPath, readMessages, runTap, summarise } from './integration/support.mjs';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -46,16 +46,19 @@ async function main() {
       start_date: dataStart,
       chart_ids: CHART_IDS,
       events_window_hours: 24,
+      // Opt-in: every finished cohort's members, so cohort_members loads too.
+      cohort_ids: 'all',
       ...extra,
     });
     const files = (name) => path.join(work, name);
     await writeFile(files('config1.json'), JSON.stringify(config(sim1, { end_date: firstEnd })));
     const discover = await runTap(['--config', files('config1.json'), '--discover'], files('catalog.json'), files('tap.log'));
     report.check('discovery', discover.code === 0, `exit ${discover.code}`);
+    const incremental = incrementalStreams(JSON.parse(await readFile(files('catalog.json'), 'utf8')));
 
     const run1 = await runTap(['--config', files('config1.json'), '--catalog', files('catalog.json')], files('run1.jsonl'), files('tap.log'));
     report.check('tap run 1 (full default sync, data to two days ago)', run1.code === 0, `exit ${run1.code}`);
-    const out1 = summarise(await readMessages(files('run1.jsonl')));
+    const out1 = summarise(await readMessages(files('run1.jsonl')), incremental);
     await writeFile(files('state1.json'), JSON.stringify(out1.lastState));
 
     const sim2 = await createSimulator(options);
@@ -63,11 +66,11 @@ async function main() {
     await writeFile(files('config2.json'), JSON.stringify(config(sim2)));
     const run2 = await runTap(['--config', files('config2.json'), '--catalog', files('catalog.json'), '--state', files('state1.json')], files('run2.jsonl'), files('tap.log'));
     report.check('tap run 2 (incremental with run 1 state, data to now)', run2.code === 0, `exit ${run2.code}`);
-    const out2 = summarise(await readMessages(files('run2.jsonl')));
+    const out2 = summarise(await readMessages(files('run2.jsonl')), incremental);
 
     checkVersions(report, out1, out2);
     checkTruth(report, sim2, out1, out2);
-    await checkFailedChart(report, sim2, files, out2);
+    await checkFailedChart(report, sim2, files, out2, incremental);
 
     const ctx = { report, work, files, out1, out2, sim: sim2, movingChart: `chart_${MOVING_CHART}` };
     for (const consumer of CONSUMERS) {
@@ -125,12 +128,12 @@ function checkTruth(report, sim, out1, out2) {
 }
 
 /** A run where one chart fails: no ACTIVATE_VERSION for it, a newer one for the chart that was read. */
-async function checkFailedChart(report, sim, files, out2) {
+async function checkFailedChart(report, sim, files, out2, incremental) {
   await writeFile(files('config3.json'), JSON.stringify({ api_url: sim.url, api_key: sim.options.apiKey, secret_key: sim.options.secretKey, start_date: sim.options.dataStart, chart_ids: [MOVING_CHART, 'missing0'] }));
   await writeFile(files('state2.json'), JSON.stringify(out2.lastState));
   // No catalog: every stream of this config, so the deleted chart's stream is selected too.
   const run = await runTap(['--config', files('config3.json'), '--state', files('state2.json')], files('run3.jsonl'), files('tap.log'));
-  const out = summarise(await readMessages(files('run3.jsonl')));
+  const out = summarise(await readMessages(files('run3.jsonl')), incremental);
   const ok = out.streams.get(`chart_${MOVING_CHART}`);
   const missing = out.streams.get('chart_missing0');
   const prev = out2.streams.get(`chart_${MOVING_CHART}`).activates[0].version;

@@ -84,11 +84,22 @@ export function bigIntegers(raw) {
   return (raw.match(/(?<![\d.eE"])-?\d{16,}(?![\d.eE])/g) ?? []).filter((d) => (BigInt(d) < 0n ? -BigInt(d) : BigInt(d)) > TWO_53);
 }
 
+/** Streams the catalog replicates incrementally (its forced or chosen replication method). */
+export function incrementalStreams(catalog) {
+  const names = new Set();
+  for (const s of catalog.streams) {
+    const top = s.metadata.find((m) => m.breadcrumb.length === 0)?.metadata ?? {};
+    if ((top['replication-method'] ?? top['forced-replication-method'] ?? s.replication_method) === 'INCREMENTAL') names.add(s.tap_stream_id);
+  }
+  return names;
+}
+
 /**
- * Per stream: key properties, full-table or not (an incremental stream's SCHEMA names its
- * bookmark property), RECORDs with version and position, ACTIVATE_VERSIONs; and the last STATE.
+ * Per stream: key properties, full-table or not (from the catalog: a stream with bookmarks per
+ * item, such as cohort_members, names no bookmark property in its SCHEMA), RECORDs with version
+ * and position, ACTIVATE_VERSIONs; and the last STATE.
  */
-export function summarise(messages) {
+export function summarise(messages, incremental) {
   const streams = new Map();
   let lastState;
   messages.forEach((m, at) => {
@@ -98,7 +109,7 @@ export function summarise(messages) {
     const s = streams.get(m.stream);
     if (m.type === 'SCHEMA') {
       s.keys = m.key_properties;
-      s.fullTable = !m.bookmark_properties;
+      s.fullTable = !incremental.has(m.stream);
     } else if (m.type === 'RECORD') {
       s.records.push({ record: m.record, version: m.version, raw: m.raw, at });
       if (s.firstRecordAt < 0) s.firstRecordAt = at;
