@@ -10,6 +10,7 @@ import type { Metrics } from './singer/metrics.js';
 import { StreamProgress } from './singer/progress.js';
 import { StateTracker, type StateValue } from './singer/state.js';
 import type { SingerWriter } from './singer/writer.js';
+import { RunShared, StreamLog } from './streams/context.js';
 import type { StreamContext, StreamDefinition } from './streams/types.js';
 import type { AmplitudeClient } from './amplitude/client.js';
 import { isFatal, describeError } from './failures.js';
@@ -85,7 +86,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const limit = opts.maxRecordsPerStream;
   const writeState = limit === undefined;
   if (opts.state && writeState) writer.state(tracker.snapshot());
-  const shared = new Map<string, unknown>();
+  const shared = new RunShared();
   const selected = new Set(opts.selection.map((s) => s.name));
   const failures: string[] = [];
   const failedStreams: string[] = [];
@@ -100,9 +101,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     tracker.setCurrentlySyncing(sel.name);
     writeSchema(writer, def, sel);
     const ctx: StreamContext = {
+      stream: sel.name,
       config: opts.config,
       client: opts.client,
-      log,
+      log: new StreamLog(sel.name, log),
       bookmark: incremental ? tracker.bookmark(sel.name) : undefined,
       fields,
       signal: opts.signal,
@@ -129,7 +131,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     // go): a target keeping it as _sdc_extracted_at can tell the latest run's rows from stale ones.
     const sameExtraction = version !== undefined;
     let complete = true;
-    log.info(`stream ${sel.name}: starting`);
+    ctx.log.info('starting');
     try {
       for await (const item of def.sync(ctx)) {
         if ('bookmark' in item) {
@@ -139,7 +141,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           }
           progress.checkpoint(item.progress?.position ?? item.label ?? Object.values(item.bookmark).map(String).join(','), item.progress);
         } else if ('incomplete' in item) {
-          if (version !== undefined) log.info(`stream ${sel.name}: ${item.incomplete}; this run's rows are not activated as the whole table`);
+          if (version !== undefined) ctx.log.info(`${item.incomplete}; this run's rows are not activated as the whole table`);
           complete = false;
         } else {
           if (activateFirst) {
@@ -184,7 +186,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         tracker.setBookmark(sel.name, { version });
         if (writeState) writer.state(tracker.snapshot());
       }
-      log.info(`stream ${sel.name}: done, ${plural(progress.count, 'record')}`);
+      ctx.log.info(`done, ${plural(progress.count, 'record')}`);
     } catch (err) {
       progress.done();
       if (isFatal(err, opts.signal)) {

@@ -78,7 +78,7 @@ export async function fetchCohortFile(d: CohortDownload, cohortId: string, reque
     const fetched = await fetchPresigned(new URL(answer.location, d.client.baseUrl).toString(), dest, d.presigned);
     if (fetched.ok) return;
     problems.push(fetched.problem);
-    d.log.warn(`stream cohort_members: cohort ${cohortId}: ${fetched.problem}; asking Amplitude for a fresh link (${link}/${MAX_LINKS})`);
+    d.log.warn(`cohort ${cohortId}: ${fetched.problem}; asking Amplitude for a fresh link (${link}/${MAX_LINKS})`);
     if (!fetched.expired) await d.clock.sleep(d.poll.firstMs, d.signal);
   }
   throw new StreamFailure(`cohort file: could not download cohort ${cohortId} after ${MAX_LINKS} links; last: ${problems.at(-1) ?? 'unknown'}`);

@@ -24,7 +24,7 @@ export async function readTaxonomy(client: AmplitudeClient, resource: string, qu
   return { available: true, items: parsed.data.data };
 }
 
-/** The line a stream logs once when the plan has no Taxonomy API. */
+/** What a stream logs once (after its name) when the plan has no Taxonomy API. */
 export function taxonomyUnavailable(stream: string): string {
-  return `stream ${stream}: skipped, Amplitude answered 404 for the Taxonomy API: the project's plan does not include it (Enterprise only); deselect ${stream} to silence this warning`;
+  return `skipped, Amplitude answered 404 for the Taxonomy API: the project's plan does not include it (Enterprise only); deselect ${stream} to silence this warning`;
 }

@@ -37,7 +37,7 @@ async function fetchWindow(ctx: StreamContext, window: DayWindow, signal: AbortS
   });
   if (status === 400) throw activeUsersRejection(body, groupByCountry, window);
   const { rows, warnings } = activeUsersByDay(body);
-  for (const w of warnings) ctx.log.warn(`stream active_users: ${w}`);
+  for (const w of warnings) ctx.log.warn(w);
   return rows.map((r) => ({ date: r.date, statistics: r.statistics }));
 }
 
@@ -50,6 +50,6 @@ export const activeUsersStream: StreamDefinition = {
   checkBookmark: checkDayBookmark,
   sync(ctx) {
     const costPerDay = ctx.config.active_users_group_by_country ? GROUP_BY_COST_FACTOR : 1;
-    return syncByDay(ctx, { stream: 'active_users', windowDays: ACTIVE_USERS_WINDOW_DAYS, costPerDay, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
+    return syncByDay(ctx, { windowDays: ACTIVE_USERS_WINDOW_DAYS, costPerDay, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
   },
 };

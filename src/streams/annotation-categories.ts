@@ -12,7 +12,7 @@ export const annotationCategoriesStream: StreamDefinition = {
   async *sync(ctx) {
     const { body } = await ctx.client.getJson('/api/3/annotation-categories', { endpoint: 'annotation categories', cost: 1 });
     const { rows, warnings } = annotationCategoryRows(body);
-    for (const w of warnings) ctx.log.warn(`stream annotation_categories: ${w}`);
+    for (const w of warnings) ctx.log.warn(w);
     for (const record of rows) yield { record };
   },
 };

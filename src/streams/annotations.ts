@@ -14,12 +14,12 @@ export const annotationsStream: StreamDefinition = {
   replicationMethod: 'FULL_TABLE',
   async *sync(ctx) {
     const v3 = await ctx.client.getJson('/api/3/annotations', { endpoint: 'annotations', cost: 1, passStatuses: [404] });
-    if (v3.status === 404) ctx.log.info('stream annotations: /api/3/annotations answered 404; reading the legacy /api/2/annotations');
+    if (v3.status === 404) ctx.log.info('/api/3/annotations answered 404; reading the legacy /api/2/annotations');
     const parsed =
       v3.status === 404
         ? annotationsFromV2((await ctx.client.getJson('/api/2/annotations', { endpoint: 'annotations (v2)', cost: 1 })).body)
         : annotationsFromV3(v3.body);
-    for (const w of parsed.warnings) ctx.log.warn(`stream annotations: ${w}`);
-    for (const row of parsed.rows) yield { record: conformRecord(row, SCHEMA, `stream annotations: annotation ${row.id}`, (w) => ctx.log.warn(w)) };
+    for (const w of parsed.warnings) ctx.log.warn(w);
+    for (const row of parsed.rows) yield { record: conformRecord(row, SCHEMA, `annotation ${row.id}`, (w) => ctx.log.warn(w)) };
   },
 };

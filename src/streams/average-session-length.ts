@@ -25,7 +25,7 @@ async function fetchWindow(ctx: StreamContext, window: DayWindow, signal: AbortS
     );
   }
   const { rows, warnings } = sessionLengthByDay(body);
-  for (const w of warnings) ctx.log.warn(`stream average_session_length: ${w}`);
+  for (const w of warnings) ctx.log.warn(w);
   return rows.map((r) => ({ date: r.date, length: r.length }));
 }
 
@@ -37,6 +37,6 @@ export const averageSessionLengthStream: StreamDefinition = {
   replicationKey: 'date',
   checkBookmark: checkDayBookmark,
   sync(ctx) {
-    return syncByDay(ctx, { stream: 'average_session_length', windowDays: SESSION_LENGTH_WINDOW_DAYS, costPerDay: SESSION_QUERY_COST_PER_DAY, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
+    return syncByDay(ctx, { windowDays: SESSION_LENGTH_WINDOW_DAYS, costPerDay: SESSION_QUERY_COST_PER_DAY, fetch: (w, signal) => fetchWindow(ctx, w, signal) });
   },
 };

@@ -20,8 +20,6 @@ function chartFailure(chartId: string, err: unknown): unknown {
   return err;
 }
 
-const reportedKey = (chartId: string): string => `chart-reported:${chartId}`;
-
 /**
  * The chart for its own chart_<id> stream, whose failure the sync loop reports; charts_metadata
  * then leaves that chart out without repeating the error (one line per chart).
@@ -30,14 +28,14 @@ export async function loadChartForStream(ctx: StreamContext, chartId: string): P
   try {
     return await loadChart(ctx, chartId);
   } catch (err) {
-    ctx.shared.set(reportedKey(chartId), true);
+    ctx.shared.reportedCharts.add(chartId);
     throw err;
   }
 }
 
 /** Whether the chart's failure was already reported by its chart_<id> stream in this run. */
 export function chartFailureReported(ctx: StreamContext, chartId: string): boolean {
-  return ctx.shared.get(reportedKey(chartId)) === true;
+  return ctx.shared.reportedCharts.has(chartId);
 }
 
 /**
@@ -50,22 +48,22 @@ export function startChartLoads(ctx: StreamContext): void {
 }
 
 export function loadChart(ctx: StreamContext, chartId: string): Promise<ParsedChart> {
-  const key = `chart:${chartId}`;
-  let pending = ctx.shared.get(key) as Promise<ParsedChart> | undefined;
+  let pending = ctx.shared.charts.get(chartId);
   if (!pending) {
     pending = (async () => {
       try {
         // A chart query costs what the chart's own query costs; 1 is the floor the budget knows.
         const { body } = await ctx.client.getJson(`/api/3/chart/${encodeURIComponent(chartId)}/csv`, { endpoint: `chart ${chartId}`, cost: 1 });
         const parsed = parseChartCsv(extractChartCsv(body));
-        for (const w of parsed.warnings) ctx.log.warn(`chart ${chartId}: ${w}`);
+        // About the chart, not the stream that happened to read it first.
+        for (const w of parsed.warnings) ctx.log.run.warn(`chart ${chartId}: ${w}`);
         return parsed;
       } catch (err) {
         throw chartFailure(chartId, err);
       }
     })();
     pending.catch(() => undefined); // the stream that awaits it reports the failure
-    ctx.shared.set(key, pending);
+    ctx.shared.charts.set(chartId, pending);
   }
   return pending;
 }

@@ -57,12 +57,12 @@ function targets(ctx: StreamContext, listed: ListedCohort[]): ListedCohort[] {
   const byId = new Map(listed.map((c) => [c.id, c]));
   const wanted = all ? listed : ids.flatMap((id) => {
     const cohort = byId.get(id);
-    if (cohort === undefined) ctx.log.warn(`stream cohort_members: cohort ${id} (in cohort_ids) is not among the project's cohorts; check the ID`);
+    if (cohort === undefined) ctx.log.warn(`cohort ${id} (in cohort_ids) is not among the project's cohorts; check the ID`);
     return cohort === undefined ? [] : [cohort];
   });
   return wanted.filter((c) => {
     if (c.lastComputed !== null) return true;
-    if (!all) ctx.log.info(`stream cohort_members: cohort ${c.id} has not been computed yet; nothing to download`);
+    if (!all) ctx.log.info(`cohort ${c.id} has not been computed yet; nothing to download`);
     return false;
   });
 }
@@ -82,7 +82,7 @@ async function listCohorts(ctx: StreamContext): Promise<ListedCohort[]> {
 async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
   const { config, log } = ctx;
   if (config.cohort_ids.length === 0) {
-    log.info('stream cohort_members: cohort_ids is empty, so no cohort is downloaded (set it to a list of cohort IDs or "all")');
+    log.info('cohort_ids is empty, so no cohort is downloaded (set it to a list of cohort IDs or "all")');
     return;
   }
   const before = ctx.bookmark;
@@ -103,19 +103,19 @@ async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
   const todo = targets(ctx, await listCohorts(ctx));
   if (ctx.testRun === true) {
     // A test run writes no STATE, so a download it spent would not even be counted.
-    log.info(`stream cohort_members: a test run lists the cohorts (${todo.length} to download) but downloads none: each download spends one of the 500 a month`);
+    log.info(`a test run lists the cohorts (${todo.length} to download) but downloads none: each download spends one of the 500 a month`);
     return;
   }
   for (const [n, cohort] of todo.entries()) {
     const seen = state.cohorts[cohort.id];
     if (seen !== undefined && seen.lastComputed === cohort.lastComputed && seen.lastMod === cohort.lastMod) {
-      log.info(`stream cohort_members: cohort ${cohort.id} is unchanged since its last download; skipped`);
+      log.info(`cohort ${cohort.id} is unchanged since its last download; skipped`);
       continue;
     }
     if (state.downloads.requests >= config.cohort_download_budget) {
       const left = todo.slice(n).filter((c) => state.cohorts[c.id]?.lastComputed !== c.lastComputed || state.cohorts[c.id]?.lastMod !== c.lastMod);
       log.warn(
-        `stream cohort_members: stopped: the monthly budget of ${config.cohort_download_budget} cohort downloads (cohort_download_budget) is spent for ${month}; not downloaded: ${left.map((c) => c.id).join(', ')} (they are downloaded on a later run once budget is left; raise cohort_download_budget, at most Amplitude's 500 a month)`,
+        `stopped: the monthly budget of ${config.cohort_download_budget} cohort downloads (cohort_download_budget) is spent for ${month}; not downloaded: ${left.map((c) => c.id).join(', ')} (they are downloaded on a later run once budget is left; raise cohort_download_budget, at most Amplitude's 500 a month)`,
       );
       // Not every cohort was read: a catalog that forces FULL_TABLE must not activate this as the whole table.
       yield { incomplete: 'the monthly download budget is spent' };
@@ -125,7 +125,7 @@ async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
     state.downloads.requests++;
     // The request counts against the quota even if what follows fails: keep the count.
     yield checkpoint(`cohort ${cohort.id} requested`);
-    log.info(`stream cohort_members: cohort ${cohort.id} requested (${state.downloads.requests}/${config.cohort_download_budget} this month); waiting for Amplitude to prepare it`);
+    log.info(`cohort ${cohort.id} requested (${state.downloads.requests}/${config.cohort_download_budget} this month); waiting for Amplitude to prepare it`);
     await waitForCohortFile(download, cohort.id, requestId);
     const file = path.join(ctx.tempDir, `cohort-${n}.csv`);
     await fetchCohortFile(download, cohort.id, requestId, file);
@@ -136,7 +136,7 @@ async function* syncMembers(ctx: StreamContext): AsyncGenerator<StreamItem> {
       members += batch.length;
     }
     await rm(file, { force: true });
-    log.info(`stream cohort_members: cohort ${cohort.id}: ${members} members`);
+    log.info(`cohort ${cohort.id}: ${members} members`);
     state.cohorts[cohort.id] = { lastComputed: cohort.lastComputed as number, lastMod: cohort.lastMod };
     yield checkpoint(`cohort ${cohort.id} done`);
   }

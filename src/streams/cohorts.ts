@@ -32,8 +32,8 @@ export const cohortsStream: StreamDefinition = {
       throw cohortsFailure(err);
     }
     const { rows, warnings } = cohortsFrom(body);
-    for (const w of warnings) ctx.log.warn(`stream cohorts: ${w}`);
+    for (const w of warnings) ctx.log.warn(w);
     // last_viewed, chart_id, edit_id, location_id come as numbers or strings: all become strings.
-    for (const row of rows) yield { record: conformRecord(row, SCHEMA, `stream cohorts: cohort ${row.id}`, (w) => ctx.log.warn(w)) };
+    for (const row of rows) yield { record: conformRecord(row, SCHEMA, `cohort ${row.id}`, (w) => ctx.log.warn(w)) };
   },
 };

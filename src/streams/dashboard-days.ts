@@ -80,7 +80,6 @@ export function syncDays(ctx: Pick<StreamContext, 'config' | 'bookmark' | 'now'>
 }
 
 export interface DailyStreamSpec {
-  stream: string;
   windowDays: number;
   /** Units of Amplitude's dashboard cost budget one day of this query costs. */
   costPerDay: number;
@@ -92,15 +91,15 @@ export interface DailyStreamSpec {
 export async function* syncByDay(ctx: StreamContext, spec: DailyStreamSpec): AsyncGenerator<StreamItem> {
   const days = syncDays(ctx);
   if (days === undefined) {
-    ctx.log.warn(`stream ${spec.stream}: no bookmark and no start_date; nothing to sync`);
+    ctx.log.warn('no bookmark and no start_date; nothing to sync');
     return;
   }
   if (days.first > days.last) {
-    ctx.log.info(`stream ${spec.stream}: nothing to sync: starts ${days.first}, after the last day to read (${days.last})`);
+    ctx.log.info(`nothing to sync: starts ${days.first}, after the last day to read (${days.last})`);
     return;
   }
   const windows = dayWindows(days.first, days.last, spec.windowDays);
-  if (windows.length > 1) ctx.log.info(`stream ${spec.stream}: ${budgetEstimate(daysIn({ first: days.first, last: days.last }) * spec.costPerDay, DEFAULT_COST_BUDGET.per5Min)}`);
+  if (windows.length > 1) ctx.log.info(`${budgetEstimate(daysIn({ first: days.first, last: days.last }) * spec.costPerDay, DEFAULT_COST_BUDGET.per5Min)}`);
   // Later windows are requested while earlier ones are written (the client keeps the requests
   // within max_concurrency and the cost budget); records still come out window by window.
   const ahead = ctx.config.max_concurrency;
@@ -114,7 +113,7 @@ export async function* syncByDay(ctx: StreamContext, spec: DailyStreamSpec): Asy
     release: async () => undefined,
   });
   for await (const { window, result: records, index, total } of fetched) {
-    ctx.log.info(`stream ${spec.stream}: ${window.first}..${window.last}: ${plural(records.length, 'day')}`);
+    ctx.log.info(`${window.first}..${window.last}: ${plural(records.length, 'day')}`);
     for (const record of records) yield { record };
     yield { bookmark: { date: restartDate(window, days.first, days.today) }, progress: { position: window.last, index, total } };
   }

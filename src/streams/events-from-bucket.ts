@@ -17,7 +17,9 @@ const REPLICATION_KEY = 'server_upload_time';
 const HOUR_MS = 3_600_000;
 
 export async function* eventsFromBucket(ctx: StreamContext, kept: KeySelection | null): AsyncGenerator<StreamItem> {
-  const { config, log } = ctx;
+  const { config } = ctx;
+  // The bucket reader names the stream in its own lines.
+  const log = ctx.log.run;
   const b = bucketSettingsOf(config);
   const fromBookmark = ctx.bookmark ? parseBookmarkHour(ctx.bookmark[REPLICATION_KEY]) : null;
   const from = (fromBookmark ?? floorHour(config.start_date as DateTime)).toMillis();

@@ -15,8 +15,8 @@ export const eventsListStream: StreamDefinition = {
   async *sync(ctx) {
     const { body } = await ctx.client.getJson('/api/2/events/list', { endpoint: 'events/list', cost: 1 });
     const { rows, warnings } = eventTypesFrom(body);
-    for (const w of warnings) ctx.log.warn(`stream events_list: ${w}`);
+    for (const w of warnings) ctx.log.warn(w);
     // timeline_hidden comes as a boolean or as 0/1: always a boolean.
-    for (const row of rows) yield { record: conformRecord(row, SCHEMA, `stream events_list: ${JSON.stringify(row.value)}`, (w) => ctx.log.warn(w)) };
+    for (const row of rows) yield { record: conformRecord(row, SCHEMA, JSON.stringify(row.value), (w) => ctx.log.warn(w)) };
   },
 };

@@ -103,7 +103,7 @@ async function downloadWindow(ctx: StreamContext, job: FetchJob<HourWindow>, att
           `export ${label(w)}: even one hour of events ${why} at the Export API (${envelopeDetails(res.body) || `HTTP ${res.status}`}); export this hour with Amplitude's bulk export to Amazon S3 or Snowflake, then set the events bookmark past it`,
         );
       }
-      ctx.log.warn(`events: window ${label(w)} ${why}; splitting it into ${label(halves[0])} and ${label(halves[1])}`);
+      ctx.log.warn(`window ${label(w)} ${why}; splitting it into ${label(halves[0])} and ${label(halves[1])}`);
       return { split: halves };
     }
     return { result: { file, bytes: res.bytes }, bytes: res.bytes };
@@ -158,12 +158,12 @@ async function* exportWindows(ctx: StreamContext, windows: HourWindow[], decoder
     release: async (archive) => {
       if (archive) await rm(archive.file, { force: true });
     },
-    onDiskWait: (w) => ctx.log.info(`events: window ${label(w)} waits: the archives on disk reached max_temp_disk_mb (${ctx.config.max_temp_disk_mb} MB)`),
+    onDiskWait: (w) => ctx.log.info(`window ${label(w)} waits: the archives on disk reached max_temp_disk_mb (${ctx.config.max_temp_disk_mb} MB)`),
   });
   for await (const { window: w, result, index, total } of handed) {
     let records = 0;
     let bytes = result?.bytes ?? 0;
-    if (result === null) ctx.log.info(`events: window ${label(w)}: no data`);
+    if (result === null) ctx.log.info(`window ${label(w)}: no data`);
     const redownloaded: string[] = [];
     try {
       for (let archive = result, downloads = 1; archive !== null; downloads++) {
@@ -177,7 +177,7 @@ async function* exportWindows(ctx: StreamContext, windows: HourWindow[], decoder
           // The archive is checked whole (central directory, CRCs) before its first line, so nothing was emitted yet.
           if (!(err instanceof ArchiveError) || records > 0) throw err;
           if (downloads >= ARCHIVE_ATTEMPTS) throw new StreamFailure(`export ${label(w)}: the archive is unreadable after ${downloads} downloads: ${err.message}`);
-          ctx.log.warn(`events: window ${label(w)}: ${err.message}; downloading it again`);
+          ctx.log.warn(`window ${label(w)}: ${err.message}; downloading it again`);
           const again = await fetchOnce({ window: w, signal: ctx.signal, onBytes: () => undefined });
           if ('split' in again) throw new StreamFailure(`export ${label(w)}: the archive was corrupt, and downloading it again was refused as too big; lower events_window_hours`);
           archive = again.result;
@@ -220,12 +220,12 @@ export const eventsStream: StreamDefinition = {
     }
     const range = exportRange(ctx);
     if (!range) {
-      ctx.log.info('events: nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');
+      ctx.log.info('nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');
       return;
     }
     const size = Math.min(ctx.config.events_window_hours, MAX_WINDOW_HOURS);
     const windows = planWindows(range.first, range.last, size);
-    ctx.log.info(`events: ${plural(windows.length, 'window')} of up to ${size} h, ${span(range.first, range.last.plus({ hours: 1 }))} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
+    ctx.log.info(`${plural(windows.length, 'window')} of up to ${size} h, ${span(range.first, range.last.plus({ hours: 1 }))} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
     const spec: FrameSpec = { streamJson: JSON.stringify(STREAM), selected: [...ctx.fields], declared: Object.keys(SCHEMA.properties ?? {}) };
     yield* exportInOrder(ctx, windows, spec);
   },

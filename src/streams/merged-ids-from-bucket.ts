@@ -26,7 +26,9 @@ async function mergedFolder(s3: S3Client, bucket: string, prefix: string, projec
 }
 
 export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<StreamItem> {
-  const { config, log } = ctx;
+  const { config } = ctx;
+  // The bucket reader names the stream in its own lines.
+  const log = ctx.log.run;
   const b = bucketSettingsOf(config);
   const resume = ctx.bookmark ? parseBookmarkHour(ctx.bookmark[MERGED_RESUME_KEY]) : null;
   const from = (resume ?? floorHour(config.start_date as DateTime)).toMillis();
@@ -36,7 +38,7 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
   try {
     const where = await mergedFolder(s3, b.bucket, b.mergedPrefix, b.projectId);
     if (!where) {
-      log.info(`merged_ids: s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (no -{orgId}/ folder); nothing to read`);
+      ctx.log.info(`s3://${b.bucket}/${folderPrefix(b.mergedPrefix)} holds no merged-ID export (no -{orgId}/ folder); nothing to read`);
       return;
     }
     const bookmarkAfter = (hour: ListedHour) => ({
@@ -67,7 +69,7 @@ export async function* mergedIdsFromBucket(ctx: StreamContext): AsyncGenerator<S
         yield { record: record as Record<string, unknown> };
       }
     }
-    if (!sawFile && where.legacy) log.info(`merged_ids: no merged-ID files: no -{orgId}/ folder under s3://${b.bucket}/${folderPrefix(b.mergedPrefix)}, and none of a legacy organisation in ${where.folder}`);
+    if (!sawFile && where.legacy) ctx.log.info(`no merged-ID files: no -{orgId}/ folder under s3://${b.bucket}/${folderPrefix(b.mergedPrefix)}, and none of a legacy organisation in ${where.folder}`);
   } finally {
     s3.destroy();
   }

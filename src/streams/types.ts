@@ -3,8 +3,8 @@
 import type { AmplitudeClient } from '../amplitude/client.js';
 import type { Config } from '../config.js';
 import type { StreamDescriptor } from '../singer/catalog.js';
-import type { Logger } from '../singer/log.js';
 import type { Bookmark } from '../singer/state.js';
+import type { RunShared, StreamLog } from './context.js';
 
 /**
  * Yielded by a stream: a record object (the sync loop selects its fields), records already
@@ -33,9 +33,12 @@ export interface WindowProgress {
 }
 
 export interface StreamContext {
+  /** The stream's name, as in the catalog. */
+  stream: string;
   config: Config;
   client: AmplitudeClient;
-  log: Logger;
+  /** Lines about this stream; the stream name is put in front of each. */
+  log: StreamLog;
   /** The stream's bookmark from the input state (undefined on a first or full-table sync). */
   bookmark: Bookmark | undefined;
   /** Selected top-level fields. A stream yielding `recordsJson` must apply it itself. */
@@ -46,7 +49,7 @@ export interface StreamContext {
   /** The streams this run syncs (a stream may start requests another selected stream will need). */
   selected?: ReadonlySet<string>;
   /** Values shared by the streams of one run (e.g. a chart body read once for two streams). */
-  shared: Map<string, unknown>;
+  shared: RunShared;
   /** True for `--test`: at most one record per stream and no STATE (a stream may skip costly work). */
   testRun?: boolean;
   /** The current time; tests and the simulator agree on it through the real clock. */

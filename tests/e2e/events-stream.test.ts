@@ -420,7 +420,7 @@ describe('events stream against the simulator', () => {
     const run = await runTap(sim.url, { start_date: rfc3339(Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 5 * DAY_MS) });
     expect(run.code).toBe(0);
     expect(sim.requests).toEqual([]);
-    expect(run.lines).toContain('INFO events: nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');
+    expect(run.lines).toContain('INFO stream events: nothing to export: the bookmark (or start_date) is already at end_date, or at the newest upload hour that is events_lag_hours old');
     expect(run.texts).toEqual([]);
     expect(run.messages[run.messages.length - 1]?.type).toBe('STATE');
   });

@@ -297,7 +297,7 @@ describe('every fault kind on every stream family: the run completes with the gr
         // Log lines give windows as RFC 3339 spans, the end excluded.
         const at = (ms: number): string => isoOf(ms).replace('.000Z', 'Z');
         expect(lines).toContain(
-          `WARNING events: window ${at(faultedMs)}..${at(faultedMs + 4 * HOUR_MS)} timed out (504); splitting it into ${at(faultedMs)}..${at(faultedMs + 2 * HOUR_MS)} and ${at(faultedMs + 2 * HOUR_MS)}..${at(faultedMs + 4 * HOUR_MS)}`,
+          `WARNING stream events: window ${at(faultedMs)}..${at(faultedMs + 4 * HOUR_MS)} timed out (504); splitting it into ${at(faultedMs)}..${at(faultedMs + 2 * HOUR_MS)} and ${at(faultedMs + 2 * HOUR_MS)}..${at(faultedMs + 4 * HOUR_MS)}`,
         );
         continue;
       }

@@ -7,6 +7,7 @@ import type { Bookmark } from '../../src/singer/state.js';
 import { activeUsersStream } from '../../src/streams/active-users.js';
 import { averageSessionLengthStream } from '../../src/streams/average-session-length.js';
 import { checkDayBookmark, dayWindows, restartDate } from '../../src/streams/dashboard-days.js';
+import { RunShared, StreamLog } from '../../src/streams/context.js';
 import type { StreamDefinition, StreamItem } from '../../src/streams/types.js';
 
 const NOW = new Date('2026-03-20T15:00:00Z'); // today = 2026-03-20 (UTC)
@@ -42,14 +43,15 @@ async function run(stream: StreamDefinition, cfg: Config, bookmark?: Bookmark) {
   const logs: string[] = [];
   const items: StreamItem[] = [];
   const ctx = {
+    stream: stream.name,
     config: cfg,
     client: stubClient(calls),
-    log: new Logger('info', (line) => logs.push(line)),
+    log: new StreamLog(stream.name, new Logger('info', (line) => logs.push(line))),
     bookmark,
     fields: new Set<string>(),
     signal: new AbortController().signal,
     tempDir: '/nonexistent',
-    shared: new Map<string, unknown>(),
+    shared: new RunShared(),
     now: () => NOW,
   };
   for await (const item of stream.sync(ctx)) items.push(item);

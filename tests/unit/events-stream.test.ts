@@ -9,6 +9,7 @@ import { parseBookmarkHour, planWindows, splitWindow, type HourWindow } from '..
 import { validateConfig, type Config } from '../../src/config.js';
 import { Logger } from '../../src/singer/log.js';
 import { Metrics } from '../../src/singer/metrics.js';
+import { RunShared, StreamLog } from '../../src/streams/context.js';
 import { eventsStream, exportRange } from '../../src/streams/events.js';
 import type { StreamContext, StreamItem } from '../../src/streams/types.js';
 import { tempDir } from '../helpers/cli.js';
@@ -81,14 +82,15 @@ describe('splitting', () => {
 
 function contextFor(config: Config, client: AmplitudeClient): StreamContext {
   return {
+    stream: 'events',
     config,
     client,
-    log: new Logger('warn', () => undefined),
+    log: new StreamLog('events', new Logger('warn', () => undefined)),
     bookmark: undefined,
     fields: new Set(Object.keys(eventsStream.schema.properties ?? {})),
     signal: new AbortController().signal,
     tempDir: tempDir(),
-    shared: new Map(),
+    shared: new RunShared(),
     now: () => new Date(),
   };
 }
@@ -146,7 +148,7 @@ describe('the stream against the simulator', () => {
       max_concurrency: 4,
     }).config;
     const lines: string[] = [];
-    const log = new Logger('info', (l) => lines.push(l));
+    const log = new StreamLog('events', new Logger('info', (l) => lines.push(l)));
     const controller = new AbortController();
     const client = new AmplitudeClient({ baseUrl: sim.url, apiKey: sim.options.apiKey, secretKey: sim.options.secretKey, userAgent: 't', idleTimeoutMs: 10_000, maxConcurrency: 4, signal: controller.signal });
     const ctx = { ...contextFor(config, client), log, signal: controller.signal };
