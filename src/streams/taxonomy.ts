@@ -26,10 +26,10 @@ const UNAVAILABLE: StreamItem = { incomplete: 'the plan lacks the Taxonomy API' 
 const FAN_OUT = 8;
 
 /** Reads one list; undefined (after the stream's one WARNING) when the plan lacks the API. */
-async function list(ctx: StreamContext, stream: string, resource: string, query?: Record<string, string>): Promise<Json[] | undefined> {
+async function list(ctx: StreamContext, resource: string, query?: Record<string, string>): Promise<Json[] | undefined> {
   const answer = await readTaxonomy(ctx.client, resource, query);
   if (answer.available) return answer.items;
-  ctx.log.warn(taxonomyUnavailable(stream));
+  ctx.log.warn(taxonomyUnavailable(ctx.stream));
   return undefined;
 }
 
@@ -62,7 +62,7 @@ function simple(name: string, resource: string, keyProperties: string[], toRow: 
     keyProperties,
     replicationMethod: 'FULL_TABLE',
     async *sync(ctx) {
-      const items = await list(ctx, name, resource, query);
+      const items = await list(ctx, resource, query);
       if (items === undefined) {
         yield UNAVAILABLE;
         return;
@@ -96,7 +96,7 @@ function perOwner(
     keyProperties: [ownerParam, propertyKey],
     replicationMethod: 'FULL_TABLE',
     async *sync(ctx) {
-      const shared = await list(ctx, name, resource);
+      const shared = await list(ctx, resource);
       if (shared === undefined) {
         yield UNAVAILABLE;
         return;
@@ -106,7 +106,7 @@ function perOwner(
         yield UNAVAILABLE;
         return;
       }
-      const perOwnerItems = await fanOut(names, (owner) => list(ctx, name, resource, { [ownerParam]: owner }));
+      const perOwnerItems = await fanOut(names, (owner) => list(ctx, resource, { [ownerParam]: owner }));
       if (perOwnerItems === undefined) {
         yield UNAVAILABLE;
         return;
@@ -120,7 +120,7 @@ function perOwner(
 }
 
 async function eventTypeNames(ctx: StreamContext): Promise<string[] | undefined> {
-  const items = await list(ctx, 'event_properties', 'event', { showDeleted: 'true' });
+  const items = await list(ctx, 'event', { showDeleted: 'true' });
   return items === undefined ? undefined : unique(items.map((item) => text(item.event_type)));
 }
 
