@@ -9,7 +9,7 @@
 // member's source text verbatim, rewriting only timestamp values.
 import { messageOf } from '../errors.js';
 import { AmplitudeBodyError } from './errors.js';
-import { EXPORT_TIMESTAMP_FIELDS, normalizeTimestamp, toRfc3339Utc } from './timestamps.js';
+import { EXPORT_TIMESTAMP_FIELDS, normalizeTimestamp } from './timestamps.js';
 
 /** The line is not a JSON object. The caller knows the line number and adds it. */
 export class EventLineError extends AmplitudeBodyError {
@@ -17,10 +17,6 @@ export class EventLineError extends AmplitudeBodyError {
 }
 
 export interface EventLine {
-  /** The event's `uuid` (the row identity, for dedupe), or null when absent or not a string. */
-  uuid: string | null;
-  /** `server_upload_time` in RFC 3339 UTC (for bookmarks), or null when absent, empty or not an export timestamp. */
-  serverUploadTime: string | null;
   /** The record as JSON text, ready to be spliced into a RECORD message. */
   recordJson: string;
 }
@@ -44,7 +40,7 @@ export type KeySelection = Pick<ReadonlySet<string>, 'has'>;
 
 /**
  * Transforms one export line. `selected` says which top-level keys to keep (null or omitted:
- * all). `uuid` and `serverUploadTime` are read before the selection applies.
+ * all).
  */
 export function transformEventLine(line: string, selected?: KeySelection | null): EventLine {
   let parsed: unknown;
@@ -57,9 +53,6 @@ export function transformEventLine(line: string, selected?: KeySelection | null)
     throw new EventLineError('event line is not a JSON object');
   }
   const event = parsed as JsonObject;
-  const uuid = typeof event.uuid === 'string' ? event.uuid : null;
-  const uploaded = event.server_upload_time;
-  const serverUploadTime = typeof uploaded === 'string' ? toRfc3339Utc(uploaded) : null;
 
   for (const field of EXPORT_TIMESTAMP_FIELDS) {
     if (Object.hasOwn(event, field)) event[field] = normalizeTimestamp(event[field]);
@@ -70,7 +63,7 @@ export function transformEventLine(line: string, selected?: KeySelection | null)
   }
   const record = selected ? pick(event, selected) : event;
   const recordJson = needsSourceText(record) ? spliceRecord(line, selected ?? null) : JSON.stringify(record);
-  return { uuid, serverUploadTime, recordJson };
+  return { recordJson };
 }
 
 function pick(event: JsonObject, selected: KeySelection): JsonObject {

@@ -15,12 +15,6 @@ export class ArchiveError extends AmplitudeBodyError {
   override name = 'ArchiveError';
 }
 
-export interface ArchiveMember {
-  name: string;
-  compressedSize: number;
-  uncompressedSize: number;
-}
-
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 const CENTRAL_DIRECTORY_SIGNATURE = 0x02014b50;
 const STORED = 0;
@@ -46,37 +40,20 @@ export async function assertZipMagic(filePath: string): Promise<void> {
 }
 
 /**
- * Yields every non-blank line (without its newline) of every member, member after member in
- * central-directory order. Lines come from a chunk-by-chunk split of the gunzip output: memory
- * stays bounded by a few chunks plus the longest line, whatever the archive size.
- */
-export async function* readExportLines(
-  filePath: string,
-  onMember?: (m: ArchiveMember) => void,
-): AsyncIterable<string> {
-  for await (const batch of readExportLineBatches(filePath, onMember)) yield* batch;
-}
-
-/**
- * Same lines as `readExportLines`, grouped in the batches one gunzip chunk produces (tens of lines),
- * for consumers that want to avoid one await per line.
+ * Every non-blank line (without its newline) of every member, member after member in
+ * central-directory order, in the batches one gunzip chunk produces (tens of lines). Memory stays
+ * bounded by a few chunks plus the longest line, whatever the archive size.
  *
  * Nothing is yielded until every member has been read once and checked against the central
  * directory (CRC-32 and size), so a corrupt or truncated archive fails before any line is produced.
  */
-export async function* readExportLineBatches(
-  filePath: string,
-  onMember?: (m: ArchiveMember) => void,
-): AsyncIterable<string[]> {
+export async function* readExportLineBatches(filePath: string): AsyncIterable<string[]> {
   await assertZipMagic(filePath);
   const source = new FileSource(filePath);
   try {
     const entries = await openCentralDirectory(source);
     for (const entry of entries) await verifyEntry(entry);
-    for (const entry of entries) {
-      onMember?.({ name: entry.path, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize });
-      yield* memberLineBatches(entry);
-    }
+    for (const entry of entries) yield* memberLineBatches(entry);
   } finally {
     source.closeAll();
   }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { exportChunkLines, readExportChunks, readExportLines } from '../../src/amplitude/export-archive.js';
+import { exportChunkLines, readExportChunks, readExportLineBatches } from '../../src/amplitude/export-archive.js';
 import { transformEventLine } from '../../src/amplitude/event-line.js';
 import { asciiJson, recordLine } from '../../src/singer/writer.js';
 import { EventsDecoder } from '../../src/streams/events-decoder.js';
@@ -36,7 +36,7 @@ function multiMemberArchive(): string {
 
 async function lineReader(file: string): Promise<string[]> {
   const lines: string[] = [];
-  for await (const line of readExportLines(file)) lines.push(line);
+  for await (const batch of readExportLineBatches(file)) lines.push(...batch);
   return lines;
 }
 
