@@ -11,62 +11,21 @@ import { SecretMasker } from '../secrets.js';
 import { parseJson, readBody } from './body.js';
 import { readRejection } from './envelope.js';
 import { AbortError, AmplitudeHttpError, AmplitudeNetworkError, oneLine } from './errors.js';
-import { RequestLimiter, systemClock, type CostBudget } from './limiter.js';
+import {
+  DEFAULT_BACKOFF,
+  DEFAULT_COST_BUDGET,
+  DEFAULT_MAX_TRIES,
+  TAXONOMY_BUDGET,
+  type ClientOptions,
+  type DownloadOptions,
+  type RequestOptions,
+} from './client-options.js';
+import { RequestLimiter, systemClock } from './limiter.js';
 import { parseRetryAfterMs, runWithRetries, type AttemptResult } from './retry.js';
 
-export interface ClientOptions {
-  baseUrl: string;
-  apiKey: string;
-  secretKey: string;
-  userAgent: string;
-  /** request_timeout_seconds × 1000: no bytes for this long fails the attempt; not a total deadline. */
-  idleTimeoutMs: number;
-  /** 1..5: Amplitude allows 5 concurrent requests per project across all endpoints, export included. */
-  maxConcurrency: number;
-  maxTries?: number;
-  backoff?: { baseMs: number; maxMs: number };
-  /** Dashboard cost budget (amplitude-api.md §4); null disables pacing by cost. */
-  costBudget?: CostBudget | null;
-  /**
-   * Called once per attempt; status null means the attempt ended in a network error. `succeeded`
-   * is false for errors and true for 2xx and for a passed status the caller calls an answer.
-   */
-  onResponse?: (e: { endpoint: string; status: number | null; durationMs: number; attempt: number; succeeded: boolean }) => void;
-  log?: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void };
-  signal?: AbortSignal;
-}
+export type { ClientOptions, DownloadOptions, RequestOptions } from './client-options.js';
+export { DEFAULT_COST_BUDGET } from './client-options.js';
 
-export interface RequestOptions {
-  /** Short name for logs, metrics and errors, e.g. 'export', 'users', 'chart gl9dulhv'. */
-  endpoint: string;
-  query?: Record<string, string>;
-  /** Dashboard cost units charged against the budget; 0 = not a dashboard query. */
-  cost?: number;
-  /** Statuses handed back to the caller (with the parsed error body) instead of retried or thrown. */
-  passStatuses?: number[];
-  /** 'taxonomy': also inside the Taxonomy API's own limits (4 at once, 7,200 per hour; amplitude-api.md §13.1). */
-  pool?: 'taxonomy';
-  /** false: a 3xx is not followed (pass it, and read `location`, to follow it by hand). */
-  followRedirect?: false;
-  /** Whether a passed status and its body are a normal answer (e.g. export's "no data" 404): not a failed request in metrics. */
-  isAnswer?: (status: number, body: unknown) => boolean;
-  /** Stops this request (and its retries) without stopping the run. */
-  signal?: AbortSignal;
-}
-
-export interface DownloadOptions extends RequestOptions {
-  dest: string;
-  /** Checks the written file; throwing makes the attempt a retryable failure. */
-  validate?: (file: string) => Promise<void>;
-  /** Told the bytes written so far by this attempt, chunk by chunk; throwing ends the download with that error. */
-  onBytes?: (bytesThisAttempt: number) => void;
-}
-
-const DEFAULT_MAX_TRIES = 8;
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 120_000 };
-export const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
-// The Taxonomy API's per-hour cost limit; its 5-minute window never binds.
-const TAXONOMY_BUDGET: CostBudget = { per5Min: 7200, perHour: 7200 };
 /** Error bodies are small envelopes; never hold more than this of one. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
