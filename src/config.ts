@@ -4,8 +4,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { chartIdFrom, euChartUrlHost, isUnsavedChartUrl } from './chart-refs.js';
 import { fromAirbyteConfig } from './airbyte/config.js';
-import { messageOf, BadInput } from './errors.js';
-import { readInputFile } from './files.js';
+import { BadInput } from './errors.js';
+import { jsonSyntaxProblem, readInputFile } from './files.js';
 import { hideUserinfo } from './format.js';
 import { bucketSettings, BUCKET_SECRETS, checkBucketSettings } from './config-bucket.js';
 import { TAP_VERSION } from './version.js';
@@ -241,42 +241,6 @@ function castEnv(raw: string, type: string | undefined): unknown {
     default:
       return raw;
   }
-}
-
-/** Characters V8 quotes on each side of an unexpected token (its JsonParser's kMaxContextCharacters). */
-const QUOTED_CONTEXT = 10;
-
-/**
- * Where an "Unexpected token" is: V8 gives no position for it, only the text around it (the whole
- * text when short, else up to 10 characters on each side, cut with "..."), from which the position follows.
- */
-function quotedContextPosition(message: string, text: string): number | undefined {
-  const m = /^Unexpected token .+?, (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
-  if (!m) return undefined;
-  const [, cutBefore, context = '', cutAfter] = m;
-  if (cutBefore && cutAfter) {
-    const at = text.indexOf(context);
-    return at < 0 ? undefined : at + QUOTED_CONTEXT;
-  }
-  if (cutBefore) return text.length - context.length + QUOTED_CONTEXT;
-  if (cutAfter) return context.length - QUOTED_CONTEXT;
-  return undefined;
-}
-
-/**
- * Why `text` is not JSON, with the line and column when the parser's message tells where. The text
- * itself is never quoted: V8's messages quote a slice of the input, and a config file holds secrets.
- */
-export function jsonSyntaxProblem(err: unknown, text: string): string {
-  const message = messageOf(err);
-  const reason = (message.split(/, (?:\.\.\.)?"/)[0] ?? message)
-    .replace(/^Unexpected token .*/, 'Unexpected character')
-    .replace(/ (?:in JSON )?at position \d+.*$/, '');
-  const reported = /at position (\d+)/.exec(message);
-  const position = reported ? Number(reported[1]) : quotedContextPosition(message, text);
-  if (position === undefined) return reason;
-  const before = text.slice(0, position);
-  return `${reason} at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 /** Reads one config file: a JSON object, else exit 2 with the reason. */

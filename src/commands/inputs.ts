@@ -1,5 +1,5 @@
 // Reading the --catalog and --state files: any problem is bad input (exit 2) with the reason.
-import { jsonSyntaxProblem } from '../config.js';
+import { jsonSyntaxProblem } from '../files.js';
 import { BadInput } from '../errors.js';
 import { readInputFile } from '../files.js';
 

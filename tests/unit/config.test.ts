@@ -3,9 +3,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { jsonSyntaxProblem } from '../../src/files.js';
 import {
   chartIdFrom,
-  jsonSyntaxProblem,
   loadConfig,
   parseDateSetting,
   readConfigFile,
