@@ -4,7 +4,7 @@ NPM ?= npm
 # Tests run in a zone far from UTC so that any local-time parsing of Amplitude's zone-less timestamps shows up.
 TEST_TZ ?= America/New_York
 
-.PHONY: all install build build-simulator typecheck test unit simulator demo bench integration clean
+.PHONY: all install build build-simulator typecheck test unit simulator demo bench integration mutate clean
 
 all: build
 
@@ -50,5 +50,16 @@ bench: build build-simulator
 integration: build build-simulator
 	node scripts/integration.mjs
 
+# Mutation testing of src/amplitude and src/singer with StrykerJS (slow; not part of `make test`).
+# A green unit run first lists each test file's tests (for the sequencer); results are kept in
+# reports/ (not in git) so that a rerun tests only mutants whose code or tests changed; then the
+# score is written into docs/mutation.md. MUTATE='src/singer/log.ts' narrows a run (see docs/mutation.md).
+mutate: node_modules/.package-lock.json
+	mkdir -p reports
+	TZ=$(TEST_TZ) node --experimental-vm-modules node_modules/jest/bin/jest.js -c jest.mutate.config.js --maxWorkers=2 --silent --json --outputFile=reports/unit-tests.json
+	node scripts/mutation-test-names.mjs reports/unit-tests.json reports/test-names.json
+	TZ=$(TEST_TZ) npx stryker run
+	$(if $(MUTATE),,node scripts/mutation-doc.mjs reports/stryker-report.json docs/mutation.md)
+
 clean:
-	rm -rf dist build coverage demo-output bench/data
+	rm -rf dist build coverage demo-output bench/data reports .stryker-tmp
