@@ -51,15 +51,17 @@ integration: build build-simulator
 	node scripts/integration.mjs
 
 # Mutation testing of src/amplitude and src/singer with StrykerJS (slow; not part of `make test`).
-# A green unit run first lists each test file's tests (for the sequencer); results are kept in
-# reports/ (not in git) so that a rerun tests only mutants whose code or tests changed; then the
-# score is written into docs/mutation.md. MUTATE='src/singer/log.ts' narrows a run (see docs/mutation.md).
+# A green unit run first lists each test file's tests (for the sequencer); StrykerJS then runs
+# once per group of files (scripts/mutation-groups.mjs), keeping its results in reports/ (not in
+# git) so that a rerun tests only mutants whose code or tests changed; then the score is written
+# into docs/mutation.md. `make mutate MUTATE='src/singer/log.ts'` mutates only those files and
+# leaves docs/mutation.md alone; `make mutate GROUPS=chart` runs one group.
 mutate: node_modules/.package-lock.json
 	mkdir -p reports
 	TZ=$(TEST_TZ) node --experimental-vm-modules node_modules/jest/bin/jest.js -c jest.mutate.config.js --maxWorkers=2 --silent --json --outputFile=reports/unit-tests.json
 	node scripts/mutation-test-names.mjs reports/unit-tests.json reports/test-names.json
-	TZ=$(TEST_TZ) npx stryker run
-	$(if $(MUTATE),,node scripts/mutation-doc.mjs reports/stryker-report.json docs/mutation.md)
+	TZ=$(TEST_TZ) node scripts/mutate.mjs $(GROUPS)
+	$(if $(MUTATE),,node scripts/mutation-doc.mjs docs/mutation.md)
 
 clean:
 	rm -rf dist build coverage demo-output bench/data reports .stryker-tmp
