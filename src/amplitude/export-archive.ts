@@ -40,30 +40,14 @@ export async function assertZipMagic(filePath: string): Promise<void> {
 }
 
 /**
- * Every non-blank line (without its newline) of every member, member after member in
- * central-directory order, in the batches one gunzip chunk produces (tens of lines). Memory stays
- * bounded by a few chunks plus the longest line, whatever the archive size.
+ * Every member's decompressed bytes, member after member in central-directory order, as UTF-8
+ * chunks of whole lines (each chunk ends at a newline, except possibly a member's last) of at least
+ * `minBytes` where the member allows, for `exportChunkLines` (export-lines.ts) to split, possibly
+ * on another thread. Each chunk owns its ArrayBuffer, so it can be transferred to a worker. Memory
+ * stays bounded by a few chunks plus the longest line, whatever the archive size.
  *
  * Nothing is yielded until every member has been read once and checked against the central
  * directory (CRC-32 and size), so a corrupt or truncated archive fails before any line is produced.
- */
-export async function* readExportLineBatches(filePath: string): AsyncIterable<string[]> {
-  await assertZipMagic(filePath);
-  const source = new FileSource(filePath);
-  try {
-    const entries = await openCentralDirectory(source);
-    for (const entry of entries) await verifyEntry(entry);
-    for (const entry of entries) yield* memberLineBatches(entry);
-  } finally {
-    source.closeAll();
-  }
-}
-
-/**
- * The same lines as `readExportLineBatches`, as raw UTF-8 chunks of whole lines (each chunk ends at
- * a newline, except possibly a member's last) of at least `minBytes` where the member allows, for
- * `exportChunkLines` to split, possibly on another thread. Each chunk owns its ArrayBuffer, so it
- * can be transferred to a worker. Same checks first: nothing is yielded from a corrupt archive.
  */
 export async function* readExportChunks(filePath: string, minBytes: number): AsyncIterable<Uint8Array> {
   await assertZipMagic(filePath);
@@ -77,13 +61,9 @@ export async function* readExportChunks(filePath: string, minBytes: number): Asy
   }
 }
 
-/** The non-blank lines of a chunk from `readExportChunks`. */
-export function exportChunkLines(chunk: Uint8Array): string[] {
-  return nonBlankLines(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8'));
-}
-
 async function* memberChunks(entry: ZipEntry, minBytes: number): AsyncIterable<Uint8Array> {
   const raw = entry.stream();
+  // gunzip checks the gzip trailer (CRC-32 and length) and fails on a truncated or garbled stream.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
   raw.once('error', (err) => gunzip.destroy(err));
   raw.pipe(gunzip);
@@ -190,61 +170,6 @@ async function verifyEntry(entry: ZipEntry): Promise<void> {
   if (crc !== entry.crc32) {
     throw new ArchiveError(`zip member ${entry.path} fails its CRC-32 check (corrupt archive)`);
   }
-}
-
-async function* memberLineBatches(entry: ZipEntry): AsyncIterable<string[]> {
-  const raw = entry.stream();
-  // gunzip checks the gzip trailer (CRC-32 and length) and fails on a truncated or garbled stream.
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-  raw.once('error', (err) => gunzip.destroy(err));
-  raw.pipe(gunzip);
-  // The unterminated tail of the chunks read so far; a line longer than a chunk spans several.
-  let pending: Buffer[] = [];
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const lastNewline = chunk.lastIndexOf(NEWLINE);
-      if (lastNewline === -1) {
-        pending.push(chunk);
-        continue;
-      }
-      let batch: string[];
-      if (pending.length === 0) {
-        batch = nonBlankLines(chunk.toString('utf8', 0, lastNewline));
-      } else {
-        // Only the line that straddles the chunk boundary needs its bytes joined; the rest of the
-        // chunk is decoded in place (every range starts and ends at a newline byte, so no UTF-8
-        // sequence is cut).
-        const firstNewline = chunk.indexOf(NEWLINE);
-        pending.push(chunk.subarray(0, firstNewline));
-        const straddling = Buffer.concat(pending).toString('utf8');
-        batch = firstNewline < lastNewline ? nonBlankLines(chunk.toString('utf8', firstNewline + 1, lastNewline)) : [];
-        if (!isBlank(straddling)) batch.unshift(straddling);
-      }
-      pending = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
-      if (batch.length > 0) yield batch;
-    }
-  } catch (err) {
-    throw memberError(entry, err);
-  } finally {
-    raw.destroy();
-    gunzip.destroy();
-  }
-  // The last line need not end with a newline.
-  const last = nonBlankLines(Buffer.concat(pending).toString('utf8'));
-  if (last.length > 0) yield last;
-}
-
-/** The lines of `text` that are not blank, in the array `split` made (no second array per chunk). */
-function nonBlankLines(text: string): string[] {
-  const lines = text.split('\n');
-  let kept = 0;
-  for (const line of lines) if (!isBlank(line)) lines[kept++] = line;
-  lines.length = kept;
-  return lines;
-}
-
-function isBlank(line: string): boolean {
-  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0);
 }
 
 function memberError(entry: ZipEntry, err: unknown): ArchiveError {

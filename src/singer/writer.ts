@@ -36,12 +36,18 @@ export class OutputClosedError extends RunFailure {
 }
 
 /**
- * One RECORD message line (without its newline) around a record already serialised; `version` is
- * the table version of a FULL_TABLE stream (see `activateVersion`).
+ * What comes before and after the record in a RECORD message line (without its newline); `version`
+ * is the table version of a FULL_TABLE stream (see `activateVersion`).
  */
-export function recordLine(streamJson: string, recordJson: string, timeExtractedJson: string, version?: number): string {
+export function recordFrame(streamJson: string, timeExtractedJson: string, version?: number): [head: string, tail: string] {
   const v = version === undefined ? '' : `"version":${version},`;
-  return `{"type":"RECORD","stream":${streamJson},"record":${recordJson},${v}"time_extracted":${timeExtractedJson}}`;
+  return [`{"type":"RECORD","stream":${streamJson},"record":`, `,${v}"time_extracted":${timeExtractedJson}}`];
+}
+
+/** One RECORD message line (without its newline) around a record already serialised. */
+export function recordLine(streamJson: string, recordJson: string, timeExtractedJson: string, version?: number): string {
+  const [head, tail] = recordFrame(streamJson, timeExtractedJson, version);
+  return head + recordJson + tail;
 }
 
 export class SingerWriter {

@@ -66,7 +66,10 @@ export class EventsDecoder {
   private constructor(
     private readonly workerUrl: URL | null,
     private readonly size: number,
-  ) {}
+  ) {
+    // Started now, so that the threads load their modules while the first archive downloads.
+    if (workerUrl !== null) this.workers = Array.from({ length: size }, () => new DecodeWorker(workerUrl));
+  }
 
   /** Worker threads (one per core, up to 4) when the compiled worker is there, else in-thread framing. */
   static start(): EventsDecoder {

@@ -6,11 +6,8 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import {
-  ArchiveError,
-  assertZipMagic,
-  readExportLineBatches,
-} from '../../src/amplitude/export-archive.js';
+import { ArchiveError, assertZipMagic, readExportChunks } from '../../src/amplitude/export-archive.js';
+import { exportChunkLines } from '../../src/amplitude/export-lines.js';
 import { fixture } from '../helpers/paths.js';
 import { buildZip, gzipWithMtime, type ZipMemberSpec } from './support/zip-writer.js';
 
@@ -31,6 +28,14 @@ function writeTemp(bytes: Buffer): string {
 
 function writeZip(members: ZipMemberSpec[]): string {
   return writeTemp(buildZip(members).zip);
+}
+
+// The archive's lines, a batch per chunk, as the events stream reads them (the smallest chunks).
+async function* readExportLineBatches(file: string): AsyncGenerator<string[]> {
+  for await (const chunk of readExportChunks(file, 1)) {
+    const lines = exportChunkLines(chunk);
+    if (lines.length > 0) yield lines;
+  }
 }
 
 async function collect(file: string): Promise<string[]> {

@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { nonBlankLines } from '../export-lines.js';
 
 // 64 KiB chunks: fewer stream hops and larger batches than zlib's default 16 KiB.
 const CHUNK = 1 << 16;
@@ -36,7 +37,7 @@ export async function* gzipLineBatches(source: Downloaded): AsyncGenerator<strin
         text = Buffer.concat(pending).toString('utf8');
       }
       pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
-      const batch = nonBlank(text);
+      const batch = nonBlankLines(text);
       if (batch.length > 0) yield batch;
     }
   } catch (err) {
@@ -49,14 +50,6 @@ export async function* gzipLineBatches(source: Downloaded): AsyncGenerator<strin
     raw.destroy();
     gunzip.destroy();
   }
-  const tail = nonBlank(Buffer.concat(pending).toString('utf8'));
+  const tail = nonBlankLines(Buffer.concat(pending).toString('utf8'));
   if (tail.length > 0) yield tail;
-}
-
-function nonBlank(text: string): string[] {
-  const lines = text.split('\n');
-  let kept = 0;
-  for (const line of lines) if (line.length > 0 && !(line.charCodeAt(0) <= 0x20 && line.trim() === '')) lines[kept++] = line;
-  lines.length = kept;
-  return lines;
 }
