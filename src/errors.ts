@@ -42,15 +42,6 @@ export class Retryable extends TapFailure {
   readonly consequence: Consequence = 'retry';
 }
 
-/** @deprecated old name of BadInput, kept while other branches still use it. */
-export const UsageError = BadInput;
-/** @deprecated old name of BadInput, kept while other branches still use it. */
-export type UsageError = BadInput;
-/** @deprecated old name of StreamFailure, kept while other branches still use it. */
-export const TapError = StreamFailure;
-/** @deprecated old name of StreamFailure, kept while other branches still use it. */
-export type TapError = StreamFailure;
-
 /** The message of anything thrown (an Error's message, else its text). */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -20,7 +20,7 @@ export interface ClientOptions {
    * is false for errors and true for 2xx and for a passed status the caller calls an answer.
    */
   onResponse?: (e: { endpoint: string; status: number | null; durationMs: number; attempt: number; succeeded: boolean }) => void;
-  log?: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void };
+  log?: ApiLog;
   signal?: AbortSignal;
 }
 
@@ -55,3 +55,18 @@ export const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 120_000 };
 export const DEFAULT_COST_BUDGET: CostBudget = { per5Min: 1000, perHour: 108_000 };
 // The Taxonomy API's per-hour cost limit; its 5-minute window never binds.
 export const TAXONOMY_BUDGET: CostBudget = { per5Min: 7200, perHour: 7200 };
+
+/**
+ * What this layer logs through: the callers' logger (src/singer/log.ts fits it), named here so
+ * that the API layer imports nothing from the protocol layer.
+ */
+export interface ApiLog {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** A logger that also keeps a credential out of every later line (the S3 keys). */
+export interface SecretKeepingLog extends ApiLog {
+  addSecret(value: string | undefined): void;
+}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { StreamFailure } from '../errors.js';
 import { AmplitudeBodyError } from './errors.js';
 import type { AmplitudeClient } from './client.js';
+import type { ApiLog } from './client-options.js';
 import { fetchPresigned, type PresignedOptions } from './presigned.js';
 import type { Clock } from './limiter.js';
 
@@ -31,7 +32,7 @@ export interface CohortDownload {
   clock: Clock;
   poll: PollPolicy;
   presigned: PresignedOptions;
-  log: { info(msg: string): void; warn(msg: string): void };
+  log: Pick<ApiLog, 'info' | 'warn'>;
   signal?: AbortSignal;
 }
 

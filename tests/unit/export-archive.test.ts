@@ -79,7 +79,7 @@ describe('assertZipMagic', () => {
   });
 });
 
-describe('readExportLineBatches', () => {
+describe('readExportChunks, cut into lines', () => {
   it('reads the real archive: exactly the lines of its gunzipped member', async () => {
     const expected = readFileSync(fixture('export-hour.jsonl'), 'utf8').split('\n').slice(0, 3);
     const lines = await collect(fixture('export-hour.zip'));

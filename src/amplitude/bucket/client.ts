@@ -2,7 +2,7 @@
 // backoff (503 SlowDown included) and the credential chain; this file only configures it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config.js';
-import type { Logger } from '../../singer/log.js';
+import type { SecretKeepingLog } from '../client-options.js';
 
 /** Tries per request, the SDK's backoff between them (throttling waits longer). */
 export const S3_MAX_ATTEMPTS = 6;
@@ -26,7 +26,7 @@ export function bucketSettingsOf(config: Config): BucketSettings {
 }
 
 /** Loaded on first use: syncs from the Export API never pay for loading the SDK. */
-export async function createS3Client(config: Config, log: Logger): Promise<S3Client> {
+export async function createS3Client(config: Config, log: SecretKeepingLog): Promise<S3Client> {
   // The SDK prints a multi-line notice on Node 20 (the tap supports >= 20.15); the logs stay one line per event.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   for (const secret of [config.aws_access_key_id, config.aws_secret_access_key, config.aws_session_token]) log.addSecret(secret);

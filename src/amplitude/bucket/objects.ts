@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from '../../singer/log.js';
+import type { ApiLog } from '../client-options.js';
 import { isNoSuchKey, isTransientRead, s3Failure, VanishedError } from './errors.js';
 import type { Downloaded } from './gzip-lines.js';
 import type { BucketFile } from './listing.js';
@@ -21,7 +21,7 @@ export interface Fetcher {
   s3: S3Client;
   bucket: string;
   tempDir: string;
-  log: Logger;
+  log: ApiLog;
   signal: AbortSignal;
 }
 

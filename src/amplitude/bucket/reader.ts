@@ -5,7 +5,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StreamFailure } from '../../errors.js';
 import { AbortError } from '../errors.js';
-import type { Logger } from '../../singer/log.js';
+import type { ApiLog } from '../client-options.js';
 import { discard, download, downloadInOrder, type Fetcher } from './objects.js';
 import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
 import { HOUR_MS, type KeyKind } from './layout.js';
@@ -17,7 +17,7 @@ export interface ReadOptions {
   s3: S3Client;
   bucket: string;
   tempDir: string;
-  log: Logger;
+  log: ApiLog;
   signal: AbortSignal;
   concurrency: number;
 }
