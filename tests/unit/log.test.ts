@@ -1,7 +1,7 @@
 // Logs: "LEVEL message" lines on stderr, a level filter from the environment, one record per line,
 // and registered secrets masked in every line (LOG-1, LOG-3, CFG-2).
-import { describe, expect, it } from '@jest/globals';
-import { levelFromEnv, Logger, parseLogLevel, type LogLevel } from '../../src/singer/log.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { levelFromEnv, Logger, logLevelProblems, parseLogLevel, type LogLevel } from '../../src/singer/log.js';
 
 function capture(level: LogLevel): { log: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -87,5 +87,36 @@ describe('redaction', () => {
     log.addSecret('abc');
     log.info('abc is not masked');
     expect(lines).toEqual(['INFO abc is not masked\n']);
+  });
+});
+
+describe('log level variables set to no level', () => {
+  const tail = 'is not a log level; valid ones are debug, info, warning, error and critical';
+
+  it('says nothing when none is set, when each is a level and when one is only blank', () => {
+    expect(logLevelProblems({})).toEqual([]);
+    expect(logLevelProblems({ LOG_LEVEL: 'debug', TAP_AMPLITUDE_LOGLEVEL: ' Warning ', LOGLEVEL: 'fatal' })).toEqual([]);
+    expect(logLevelProblems({ LOG_LEVEL: '', TAP_AMPLITUDE_LOGLEVEL: '   ', LOGLEVEL: '\t' })).toEqual([]);
+  });
+
+  it('names each variable that holds something else, with its value and the level used instead', () => {
+    expect(logLevelProblems({ LOG_LEVEL: 'verbose' })).toEqual([`LOG_LEVEL "verbose" ${tail} (using info)`]);
+    expect(logLevelProblems({ LOG_LEVEL: 'loud', TAP_AMPLITUDE_LOGLEVEL: 'error', LOGLEVEL: '5' })).toEqual([
+      `LOG_LEVEL "loud" ${tail} (using error)`,
+      `LOGLEVEL "5" ${tail} (using error)`,
+    ]);
+    expect(logLevelProblems({ TAP_AMPLITUDE_LOGLEVEL: 'trace', LOGLEVEL: 'debug' })).toEqual([`TAP_AMPLITUDE_LOGLEVEL "trace" ${tail} (using debug)`]);
+  });
+});
+
+describe('default sink', () => {
+  it('writes each line to stderr', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      new Logger('info').warn('to stderr');
+      expect(write.mock.calls).toEqual([['WARNING to stderr\n']]);
+    } finally {
+      write.mockRestore();
+    }
   });
 });
