@@ -97,8 +97,9 @@ describe('StreamProgress figures', () => {
     p.checkpoint('a', { index: 2, total: 5, bytes: 1_300_000 });
     p.records(6);
     jest.setSystemTime(T0 + 5000);
-    // A position without a window count: no window field and no ETA.
+    // A window number without a count, or a count without a number: no window field and no ETA.
     p.checkpoint('b', { index: 3 });
+    p.checkpoint('b2', { total: 9 });
     // The first window (index 0) has no past to take an ETA from; an instant window divides by 1 ms.
     p.records(1);
     p.checkpoint('c', { index: 0, total: 4 });
@@ -107,6 +108,7 @@ describe('StreamProgress figures', () => {
     expect(lines).toEqual([
       'INFO progress: stream=events window=2/5 window_end=a records=10 mb=1.3 records_per_s=5 total=10 elapsed_s=2.0 eta_s=3\n',
       'INFO progress: stream=events window_end=b records=6 records_per_s=2 total=16 elapsed_s=5.0\n',
+      'INFO progress: stream=events window_end=b2 records=0 records_per_s=0 total=16 elapsed_s=5.0\n',
       'INFO progress: stream=events window=0/4 window_end=c records=1 records_per_s=1000 total=17 elapsed_s=5.0\n',
       'INFO progress: stream=events window_end=d records=0 records_per_s=0 total=17 elapsed_s=5.0\n',
     ]);
