@@ -11,7 +11,8 @@ export function parseLogLevel(value: string | undefined): LogLevel | undefined {
   const v = value.trim().toLowerCase();
   if (v === 'warning') return 'warn';
   if (v === 'fatal') return 'critical';
-  return v in RANK ? (v as LogLevel) : undefined;
+  // Own keys only: `constructor` or `__proto__` are on every object and would silence every line.
+  return Object.hasOwn(RANK, v) ? (v as LogLevel) : undefined;
 }
 
 /** LOG_LEVEL, TAP_AMPLITUDE_LOGLEVEL or LOGLEVEL, else info. */

@@ -107,6 +107,11 @@ describe('log level variables set to no level', () => {
     ]);
     expect(logLevelProblems({ TAP_AMPLITUDE_LOGLEVEL: 'trace', LOGLEVEL: 'debug' })).toEqual([`TAP_AMPLITUDE_LOGLEVEL "trace" ${tail} (using debug)`]);
   });
+
+  it('takes no name every object has (constructor, __proto__, toString) for a level', () => {
+    expect(logLevelProblems({ LOG_LEVEL: 'constructor' })).toEqual([`LOG_LEVEL "constructor" ${tail} (using info)`]);
+    expect(logLevelProblems({ LOG_LEVEL: '__proto__', LOGLEVEL: 'toString' })).toEqual([`LOG_LEVEL "__proto__" ${tail} (using info)`, `LOGLEVEL "toString" ${tail} (using info)`]);
+  });
 });
 
 describe('default sink', () => {
