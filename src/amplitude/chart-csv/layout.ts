@@ -74,7 +74,7 @@ export function splitLayout(rows: readonly CleanRow[]): Layout {
       table = { blocks, header: row, width: lastNonEmpty(row) + 1, rows: [] };
       tables.push(table);
       blocks = [];
-    } else if (row.nonEmpty >= 2 && hasValueBeyondFirst(row, false)) {
+    } else if (hasValueBeyondFirst(row, false)) {
       raw.push({ row, tableIndex: tableIndex(), reason: REASON_NO_HEADER });
     } else {
       block.push(lineOf(row));

@@ -64,7 +64,7 @@ export function unpivotTable(
 function countLabelColumns(header: readonly string[], rows: readonly CleanRow[], width: number): number {
   let count = 1;
   for (let c = 1; c < width - 1; c++) {
-    if (DATE_HEADER.test(header[c] ?? '')) return count;
+    if (DATE_HEADER.test(header[c]!)) return count;
     let sawText = false;
     for (const row of rows) {
       if ((row.cells[c] ?? '') === '') continue;
