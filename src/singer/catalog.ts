@@ -34,7 +34,8 @@ export interface Catalog {
 }
 
 export function catalogEntry(s: StreamDescriptor): CatalogEntry {
-  const automatic = new Set([...s.keyProperties, ...(s.replicationKey ? [s.replicationKey] : [])]);
+  // An absent replication key adds `undefined`, which no property name matches.
+  const automatic = new Set([...s.keyProperties, s.replicationKey]);
   const streamMeta: Record<string, unknown> = {
     inclusion: 'available',
     'selected-by-default': true,
@@ -171,7 +172,7 @@ export function selectFromCatalog(
     }
 
     const props = Object.keys(def.schema.properties ?? {});
-    const fixed = new Set([...def.keyProperties, ...(def.replicationKey ? [def.replicationKey] : [])]);
+    const fixed = new Set([...def.keyProperties, def.replicationKey]); // keys and the replication key (if any)
     const propSchemas = isObject(schema.properties) ? schema.properties : {};
     const fields = props.filter((p) => {
       const fmd = md.get(`properties\u0000${p}`) ?? {};

@@ -25,7 +25,7 @@ export function asciiJson(json: string): string {
 /** The output cannot take more: its reader went away (EPIPE), or writing failed (e.g. ENOSPC). */
 export class OutputClosedError extends RunFailure {
   override name = 'OutputClosedError';
-  constructor(readonly code = 'EPIPE') {
+  constructor(readonly code: string) {
     super(BROKEN_PIPE.has(code) ? 'the reader of stdout went away (broken pipe); stopping' : `stdout cannot be written (${code}); stopping`);
   }
 
@@ -165,7 +165,7 @@ export class SingerWriter {
 
   /** Resolves when the consumer can take more output. */
   async ready(): Promise<void> {
-    if (this.drainWait) await this.drainWait;
+    await this.drainWait; // null when not backpressured
     if (this.closedBy) throw this.closedBy;
   }
 
