@@ -10,9 +10,11 @@ import { OutputClosedError, SingerWriter } from '../../src/singer/writer.js';
 class Recorder extends Writable {
   received = '';
   sizes: number[] = [];
+  writes = 0; // empty ones too
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
     this.received += chunk.toString('latin1');
     if (chunk.length > 0) this.sizes.push(chunk.length);
+    this.writes++;
     done();
   }
 }
@@ -114,6 +116,14 @@ describe('framed lines', () => {
     await writer.flush();
     expect(out.received).toBe(lineOf('{"id":1}') + framed + '{"type":"STATE","value":{"bookmarks":{}}}\n');
     expect(out.sizes).toEqual([70, 140, 42]);
+  });
+
+  it('hands pre-framed lines in a single write when nothing is buffered', async () => {
+    const out = new Recorder();
+    const writer = new SingerWriter(out);
+    writer.framedLines(Buffer.from(lineOf('{"id":4}'), 'latin1'));
+    await tick();
+    expect([out.writes, out.received]).toEqual([1, lineOf('{"id":4}')]);
   });
 
   it('refuses pre-framed lines once the output is closed', async () => {
