@@ -5,10 +5,9 @@ import { isObject } from '../../json.js';
 import { listUnder, rfc3339, textOrNull, type Json, type Parsed } from './body.js';
 import { calendarDate } from './daily-series.js';
 
-/** An annotation time (`2026-06-16T00:00:00+00:00`, or a plain date) → `…Z`; zone-less means UTC. */
+/** An annotation time (`2026-06-16T00:00:00+00:00`, or a plain date: its midnight) → `…Z`; zone-less means UTC. */
 export function utcTimestamp(text: string): string | null {
-  const v = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00` : text;
-  return rfc3339(DateTime.fromISO(v, { zone: 'utc', setZone: true }));
+  return rfc3339(DateTime.fromISO(text, { zone: 'utc' }));
 }
 
 export interface Annotation extends Json {

@@ -17,7 +17,8 @@ export interface Parsed<T> {
 
 export type Json = Record<string, unknown>;
 
-export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** A finite number (Number.isFinite never converts, so no typeof check is needed). */
+export const isNumber = (v: unknown): v is number => Number.isFinite(v);
 
 /** The list under `key` (annotations and event types: "data", cohorts: "cohorts"), else the body is not usable. */
 export function listUnder(body: unknown, key: string, endpoint: string): unknown[] {
@@ -26,9 +27,10 @@ export function listUnder(body: unknown, key: string, endpoint: string): unknown
   return list;
 }
 
-/** RFC 3339 with Z, or null (RFC 3339 has 4-digit years only). */
+/** RFC 3339 with Z, or null: RFC 3339 has 4-digit years only, counted in UTC (an invalid date's year is NaN). */
 export function rfc3339(dt: DateTime): string | null {
-  return dt.isValid && dt.year >= 0 && dt.year <= 9999 ? dt.toUTC().toISO({ suppressMilliseconds: true }) : null;
+  const utc = dt.toUTC();
+  return utc.year >= 0 && utc.year <= 9999 ? utc.toISO({ suppressMilliseconds: true }) : null;
 }
 
 export const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -6,7 +6,7 @@ import { isNumber, listUnder, rfc3339, type Json, type Parsed } from './body.js'
 
 /** Epoch seconds (cohort times) → `…Z`. */
 export function epochSecondsToUtc(seconds: number): string | null {
-  return rfc3339(DateTime.fromSeconds(seconds, { zone: 'utc' }));
+  return rfc3339(DateTime.fromSeconds(seconds));
 }
 
 /** Cohort times that Amplitude sends as epoch seconds. */

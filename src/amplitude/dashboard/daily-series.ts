@@ -101,9 +101,8 @@ export interface SessionLengthDay {
 export function sessionLengthByDay(body: unknown): Parsed<SessionLengthDay> {
   const { dates, series, warnings } = readDailySeries(body, 'sessions/average');
   if (series.length > 1) warnings.push(`sessions/average: ${series.length} series returned; only the first is read`);
-  const values = series[0]?.values ?? [];
   const rows = dates.map((date, i) => {
-    const value = values[i];
+    const value = series[0]?.values[i];
     return { date, length: isNumber(value) ? value : null };
   });
   return { rows, warnings };
