@@ -20,8 +20,9 @@ async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const magic = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    // A file shorter than 2 bytes leaves zeros in `magic`, which never match.
+    await handle.read(magic, 0, 2, 0);
+    return magic[0] === 0x1f && magic[1] === 0x8b;
   } finally {
     await handle.close();
   }
@@ -29,8 +30,10 @@ async function isGzip(file: string): Promise<boolean> {
 
 /** Decoded text: papaparse turns each Buffer chunk into a string on its own, which would cut a UTF-8 character in two. */
 async function textStream(file: string): Promise<Readable> {
+  const gzip = await isGzip(file);
+  // Made after the sniff, in the tick its error listeners are added: a missing file is a rejection, not an unhandled 'error'.
   const raw = createReadStream(file);
-  const text = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+  const text = gzip ? raw.pipe(createGunzip()) : raw;
   if (text !== raw) raw.once('error', (err) => text.destroy(err));
   return text.setEncoding('utf8');
 }
@@ -65,6 +68,7 @@ function member(row: Record<string, string | undefined>, cohortId: string, line:
     throw new AmplitudeBodyError(`cohort file of ${cohortId}: data row ${line - 1} has amplitude_id ${JSON.stringify(rawId ?? null)}, not a whole number; the file is not in the expected shape`);
   }
   const properties: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(rest)) if (k !== '__parsed_extra') properties[k] = v === undefined || v === '' ? null : v;
-  return { amplitude_id: id, user_id: userId === undefined || userId === '' ? null : userId, properties };
+  // Empty text and a missing cell (undefined) both become null.
+  for (const [k, v] of Object.entries(rest)) if (k !== '__parsed_extra') properties[k] = v || null;
+  return { amplitude_id: id, user_id: userId || null, properties };
 }
