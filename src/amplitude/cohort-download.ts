@@ -71,16 +71,16 @@ export async function waitForCohortFile(d: CohortDownload, cohortId: string, req
 /** Step 3: the file into `dest`, from the body or through the pre-signed link (a fresh one when it expired). */
 export async function fetchCohortFile(d: CohortDownload, cohortId: string, requestId: string, dest: string): Promise<void> {
   const path = `/api/5/cohorts/request/${encodeURIComponent(requestId)}/file`;
-  const problems: string[] = [];
+  let problem = '';
   for (let link = 1; link <= MAX_LINKS; link++) {
     const answer = await d.client.download(path, { endpoint: 'cohort file', dest, passStatuses: [301, 302, 303, 307], followRedirect: false });
     if (answer.status >= 200 && answer.status < 300) return;
     if (answer.location === undefined) throw new StreamFailure(`cohort file: Amplitude answered HTTP ${answer.status} for cohort ${cohortId} without a Location to follow`);
     const fetched = await fetchPresigned(new URL(answer.location, d.client.baseUrl).toString(), dest, d.presigned);
     if (fetched.ok) return;
-    problems.push(fetched.problem);
+    problem = fetched.problem;
     d.log.warn(`cohort ${cohortId}: ${fetched.problem}; asking Amplitude for a fresh link (${link}/${MAX_LINKS})`);
     if (!fetched.expired) await d.clock.sleep(d.poll.firstMs, d.signal);
   }
-  throw new StreamFailure(`cohort file: could not download cohort ${cohortId} after ${MAX_LINKS} links; last: ${problems.at(-1) ?? 'unknown'}`);
+  throw new StreamFailure(`cohort file: could not download cohort ${cohortId} after ${MAX_LINKS} links; last: ${problem}`);
 }
