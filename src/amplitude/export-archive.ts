@@ -172,8 +172,8 @@ async function verifyEntry(entry: ZipEntry): Promise<void> {
   }
 }
 
+// The errors caught while reading a member come from unzipper and zlib, never from this file.
 function memberError(entry: ZipEntry, err: unknown): ArchiveError {
-  if (err instanceof ArchiveError) return err;
   return new ArchiveError(`zip member ${entry.path} is unreadable: ${messageOf(err)}`, { cause: err });
 }
 

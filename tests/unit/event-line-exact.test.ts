@@ -12,6 +12,7 @@ describe('the source text is used only for numbers beyond 2^53 and array-index k
     ['the most negative safe integer', '{"a":1.50,"n":-9007199254740991}', '{"a":1.5,"n":-9007199254740991}'],
     ['strings, booleans, null and arrays of them', '{"a":1.50,"s":"abc","l":[1,"x",null,true,[2.50]]}', '{"a":1.5,"s":"abc","l":[1,"x",null,true,[2.5]]}'],
     ['a key of digits with a leading zero', '{"e":{"b":1,"01":2,"c":1.50}}', '{"e":{"b":1,"01":2,"c":1.5}}'],
+    ['an empty key', '{"e":{"b":1,"":2,"c":1.50}}', '{"e":{"b":1,"":2,"c":1.5}}'],
     ['the key 4294967295 (2^32 - 1 is no array index)', '{"e":{"b":1,"4294967295":2,"c":1.50}}', '{"e":{"b":1,"4294967295":2,"c":1.5}}'],
   ])('not for %s', (_label, line, expected) => {
     expect(out(line)).toBe(expected);
@@ -66,5 +67,13 @@ describe('error messages', () => {
   it('says what is wrong with the line', () => {
     expect(() => transformEventLine('[1,2]')).toThrow(new EventLineError('event line is not a JSON object'));
     expect(() => transformEventLine('not json')).toThrow(/^event line is not valid JSON: Unexpected token 'o', "not json" is not valid JSON$/);
+    let caught: unknown;
+    try {
+      transformEventLine('{"a":');
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as Error).name).toBe('EventLineError');
+    expect(((caught as Error).cause as Error).name).toBe('SyntaxError');
   });
 });

@@ -3,11 +3,11 @@
 // least `minBytes` where the member allows, the member's last line on its own, each chunk owning its
 // bytes. Expected texts and sizes are written by hand or taken from the bytes the test built.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readExportChunks } from '../../src/amplitude/export-archive.js';
+import { assertZipMagic, readExportChunks } from '../../src/amplitude/export-archive.js';
 import { buildZip, type ZipMemberSpec } from './support/zip-writer.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'export-archive-damage-'));
@@ -28,11 +28,12 @@ async function chunksOf(file: string, minBytes: number): Promise<string[]> {
   return chunks;
 }
 
-async function failureOf(file: string): Promise<string> {
+async function failureOf(file: string, withCause = false): Promise<string> {
   try {
     await chunksOf(file, 1);
   } catch (err) {
     expect((err as Error).name).toBe('ArchiveError');
+    if (withCause) expect((err as Error).cause).toBeDefined();
     return (err as Error).message;
   }
   throw new Error('expected the archive to be rejected');
@@ -100,14 +101,62 @@ describe('messages for archives that cannot be read', () => {
   it('a member that is not gzip', async () => {
     const zip = buildZip([...members(), { name: 'a/plain.json', data: Buffer.from('{"n":3}\n') }]).zip;
     // Under jest, zlib's errors come from another realm, so messageOf shows them as "Error: <message>".
-    expect(await failureOf(writeTemp(zip))).toMatch(/^zip member a\/plain\.json is unreadable: (Error: )?incorrect header check$/);
+    expect(await failureOf(writeTemp(zip), true)).toMatch(/^zip member a\/plain\.json is unreadable: (Error: )?incorrect header check$/);
   });
 
   it('an archive cut short', async () => {
     const { zip } = buildZip(members());
-    expect(await failureOf(writeTemp(zip.subarray(0, zip.length - 30)))).toMatch(/^zip archive is truncated or its central directory is unreadable: \S/);
+    expect(await failureOf(writeTemp(zip.subarray(0, zip.length - 30)), true)).toMatch(/^zip archive is truncated or its central directory is unreadable: \S/);
+  });
+
+  it('a deflated member whose deflate data is invalid (block type 3)', async () => {
+    const { zip, dataOffsets } = buildZip(members().map((m) => ({ ...m, method: 'deflated' as const })));
+    zip[dataOffsets[1]!] = 0xff; // BFINAL 1, BTYPE 11: a reserved block type
+    expect(await failureOf(writeTemp(zip), true)).toMatch(/^zip member a\/second\.json\.gz is unreadable: (Error: )?invalid block type$/);
+  });
+
+  it('a member that changes on disk after it was checked', async () => {
+    const { zip, dataOffsets } = buildZip(members().map((m) => ({ ...m, method: 'deflated' as const })));
+    const file = writeTemp(zip);
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const chunk of readExportChunks(file, 1)) {
+        seen.push(Buffer.from(chunk).toString('utf8'));
+        const fd = openSync(file, 'r+');
+        writeSync(fd, Buffer.from([0xff]), 0, 1, dataOffsets[1]!);
+        closeSync(fd);
+      }
+    } catch (err) {
+      error = err;
+    }
+    expect(seen).toEqual(['{"n":1}\n']);
+    expect((error as Error).name).toBe('ArchiveError');
+    expect((error as Error).message).toMatch(/^zip member a\/second\.json\.gz is unreadable: (Error: )?invalid block type$/);
+  });
+
+  it('the magic check closes the file, whatever it finds', async () => {
+    const good = writeTemp(buildZip(members()).zip);
+    const bad = writeTemp(Buffer.from('Too many requests'));
+    await assertZipMagic(good);
+    await expect(assertZipMagic(bad)).rejects.toThrow(/not a zip archive/);
+    expect(openDescriptorsOf(good) + openDescriptorsOf(bad)).toBe(0);
   });
 });
+
+// Linux: the descriptors of this process that point at `file`.
+function openDescriptorsOf(file: string): number {
+  const target = realpathSync(file);
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(path.join('/proc/self/fd', fd)) === target) count++;
+    } catch {
+      // the descriptor closed while listing
+    }
+  }
+  return count;
+}
 
 describe('chunks', () => {
   const twoMembers = (): string =>
@@ -145,5 +194,15 @@ describe('chunks', () => {
       expect(chunk.byteOffset).toBe(0);
       expect(chunk.buffer.byteLength).toBe(chunk.byteLength);
     }
+  });
+
+  it('cuts a member at the newlines of its 64 KiB gunzip chunks, also when a chunk ends exactly at a newline', async () => {
+    // 5,000 lines of 16 bytes: the first 64 KiB (65,536 bytes) hold exactly 4,096 whole lines.
+    const text = Array.from({ length: 5000 }, (_, i) => `{"n":"${String(i).padStart(7, '0')}"}\n`).join('');
+    expect(text.length).toBe(80_000);
+    const file = writeTemp(buildZip([{ name: 'even.json.gz', data: gz(text) }]).zip);
+    const chunks = await chunksOf(file, 1);
+    expect(chunks.map((c) => c.length)).toEqual([65_536, 14_464]);
+    expect(chunks.join('')).toBe(text);
   });
 });
