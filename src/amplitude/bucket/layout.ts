@@ -32,7 +32,6 @@ export function parseName(name: string, id: string): ParsedKey | null {
   const hourOfDay = Number(m[5]);
   if (hourOfDay > 23) return null;
   const hour = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), hourOfDay);
-  if (Number.isNaN(hour)) return null;
   const tail = m[6] as string;
   const event = EVENT_TAIL.exec(tail);
   if (event) return id.startsWith('-') ? null : { kind: 'events', hour, partition: Number(event[1]) };
@@ -44,10 +43,6 @@ export function parseName(name: string, id: string): ParsedKey | null {
 /** The `{id}_{yyyy-MM-dd}` every file of that day starts with. */
 export function dayName(id: string, hour: number): string {
   return `${id}_${new Date(hour).toISOString().slice(0, 10)}`;
-}
-
-export function floorHourMs(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 export { HOUR_MS };
