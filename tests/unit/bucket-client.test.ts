@@ -1,7 +1,7 @@
 // The S3 client of the bucket export, configured from the settings and used against a real S3 API
 // (s3rver behind a pass-through hop): region, credentials, retries, a bucket in another region.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createS3Client } from '../../src/amplitude/bucket/client.js';
+import { bucketSettingsOf, createS3Client } from '../../src/amplitude/bucket/client.js';
 import { exportFolders } from '../../src/amplitude/bucket/listing.js';
 import { validateConfig } from '../../src/config.js';
 import { tempDir } from '../helpers/cli.js';
@@ -38,6 +38,14 @@ const clientWith = (extra: Record<string, unknown>) => {
   const { config } = validateConfig({ events_source: 's3', s3_bucket: server.bucket, s3_endpoint_url: front.url, aws_access_key_id: BUCKET_ACCESS_KEY, aws_secret_access_key: BUCKET_SECRET_KEY, ...extra });
   return createS3Client(config, log);
 };
+
+describe('bucket settings', () => {
+  it('reads merged IDs from the events prefix unless s3_merged_ids_prefix says otherwise', () => {
+    const base = { events_source: 's3', s3_bucket: 'exports', s3_prefix: 'amp/', s3_project_id: '829528', s3_max_concurrency: 7 };
+    expect(bucketSettingsOf(validateConfig(base).config)).toEqual({ bucket: 'exports', prefix: 'amp/', mergedPrefix: 'amp/', projectId: '829528', concurrency: 7 });
+    expect(bucketSettingsOf(validateConfig({ ...base, s3_merged_ids_prefix: 'merged/' }).config).mergedPrefix).toBe('merged/');
+  });
+});
 
 describe('the S3 client', () => {
   it('takes the region from s3_region, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1', async () => {
@@ -81,6 +89,28 @@ describe('the S3 client', () => {
       expect(front.requests[1]?.headers['x-amz-security-token']).toBeUndefined();
     } finally {
       plain.destroy();
+    }
+  });
+
+  it('without keys in the settings, takes them from the AWS credential chain (here the environment)', async () => {
+    process.env.AWS_ACCESS_KEY_ID = BUCKET_ACCESS_KEY;
+    process.env.AWS_SECRET_ACCESS_KEY = BUCKET_SECRET_KEY;
+    const { config } = validateConfig({ events_source: 's3', s3_bucket: server.bucket, s3_endpoint_url: front.url });
+    const s3 = await createS3Client(config, log);
+    try {
+      expect(await exportFolders(s3, server.bucket, 'exp')).toEqual({ projects: ['829528'], orgs: [] });
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('sends path-style requests to an endpoint named by host name', async () => {
+    const s3 = await clientWith({ s3_endpoint_url: front.url.replace('127.0.0.1', 'localhost') });
+    try {
+      expect(await exportFolders(s3, server.bucket, 'exp')).toEqual({ projects: ['829528'], orgs: [] });
+      expect(front.requests.map((r) => [r.headers.host, r.path])).toEqual([[new URL(front.url.replace('127.0.0.1', 'localhost')).host, `/${server.bucket}/`]]);
+    } finally {
+      s3.destroy();
     }
   });
 

@@ -23,6 +23,7 @@ describe('s3Failure', () => {
   it.each<[string, unknown, string]>([
     ['a missing bucket', new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: { httpStatusCode: 404 } }), 'the bucket "exports" does not exist; check s3_bucket (and s3_endpoint_url, s3_region)'],
     ['AccessDenied', sdk('AccessDenied', 403), `access denied (HTTP 403 AccessDenied); ${DENIED}`],
+    ['AccessDenied without a status', sdk('AccessDenied'), `access denied (HTTP 403 AccessDenied); ${DENIED}`],
     ['AllAccessDisabled without a status', sdk('AllAccessDisabled'), `access denied (HTTP 403 AllAccessDisabled); ${DENIED}`],
     ['any other 403', sdk('Forbidden', 403), `access denied (HTTP 403 Forbidden); ${DENIED}`],
     ['an unknown key id (403)', sdk('InvalidAccessKeyId', 403), `the store rejected the credentials (InvalidAccessKeyId); ${CREDENTIALS}`],
@@ -68,6 +69,7 @@ describe('isNoSuchKey', () => {
     expect(isNoSuchKey(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }))).toBe(true);
     expect(isNoSuchKey(new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } }))).toBe(true);
     expect(isNoSuchKey(new NotFound({ message: 'NotFound', $metadata: {} }))).toBe(false);
+    expect(isNoSuchKey(Object.assign(new Error('not found'), { name: 'NotFound' }))).toBe(false);
     expect(isNoSuchKey(sdk('NotFound', 400))).toBe(false);
     expect(isNoSuchKey(sdk('NoSuchBucket', 404))).toBe(false);
     expect(isNoSuchKey(undefined)).toBe(false);

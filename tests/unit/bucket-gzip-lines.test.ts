@@ -34,6 +34,7 @@ describe('gzip line batches', () => {
       expect(batches.flat()).toEqual(lines);
       // One batch per decompressed chunk, never the whole file at once, and never an empty batch.
       expect(batches.length).toBeGreaterThanOrEqual(4);
+      expect(batches.length).toBeLessThanOrEqual(Math.ceil(Buffer.byteLength(text) / (64 * KIB)) + 1);
       for (const b of batches) {
         expect(b.length).toBeGreaterThan(0);
         expect(Buffer.byteLength(b.join('\n'))).toBeLessThanOrEqual(64 * KIB);
@@ -65,7 +66,7 @@ describe('gzip line batches', () => {
     const whole = gzipSync(text);
     const truncated = whole.subarray(0, Math.floor(whole.length / 2));
     const corrupt = Buffer.from(whole);
-    corrupt.writeUInt8((corrupt.readUInt8(corrupt.length - 6) ^ 0xff), corrupt.length - 6); // the CRC-32 of the content
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 6) ^ 0xff, corrupt.length - 6); // the CRC-32 of the content
     const cases: [Downloaded, RegExp][] = [
       [{ buffer: truncated }, /^not a complete gzip file \(unexpected end of file\)$/],
       [asFile(truncated), /^not a complete gzip file \(unexpected end of file\)$/],
@@ -80,6 +81,7 @@ describe('gzip line batches', () => {
       expect(err).toBeInstanceOf(GzipError);
       expect((err as Error).name).toBe('GzipError');
       expect((err as Error).message).toMatch(message);
+      expect((err as Error).cause).toMatchObject({ code: expect.stringMatching(/^Z_/) });
     }
   });
 

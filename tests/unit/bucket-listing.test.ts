@@ -85,6 +85,9 @@ describe('export folders', () => {
     expect(await failure('exp', '42')).toBe(
       'StreamFailure: s3://amplitude-export/exp/: there is no folder 42/ for s3_project_id 42 (found: 829528); check s3_prefix and s3_project_id',
     );
+    expect(await failure('multi', '42')).toBe(
+      'StreamFailure: s3://amplitude-export/multi/: there is no folder 42/ for s3_project_id 42 (found: 1, 2); check s3_prefix and s3_project_id',
+    );
     expect(await failure('nothing/here', '42')).toBe(
       'StreamFailure: s3://amplitude-export/nothing/here/: there is no folder 42/ for s3_project_id 42 (found: none); check s3_prefix and s3_project_id',
     );

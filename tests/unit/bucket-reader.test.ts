@@ -3,11 +3,10 @@
 // hour, listing passes, and the failures a bucket shows (a body cut off, a truncated or changed
 // file, a file gone, throttling). Listing passes are kept to 2 keys here (TAP_AMPLITUDE_S3_LIST_KEYS).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { validateConfig } from '../../src/config.js';
+import { validateConfig, type Config } from '../../src/config.js';
 import { tempDir } from '../helpers/cli.js';
 import { BUCKET_ACCESS_KEY, BUCKET_SECRET_KEY, startBucketServer, type BucketServer } from '../simulator/bucket-server.js';
 import { startS3Front, type S3Front } from './support/s3-front.js';
@@ -15,6 +14,7 @@ import { startS3Front, type S3Front } from './support/s3-front.js';
 process.env.TAP_AMPLITUDE_S3_LIST_KEYS = '2';
 const { createS3Client } = await import('../../src/amplitude/bucket/client.js');
 const { readCompleteHours } = await import('../../src/amplitude/bucket/reader.js');
+const { downloadInOrder } = await import('../../src/amplitude/bucket/objects.js');
 type HourItem = import('../../src/amplitude/bucket/reader.js').HourItem;
 
 const H = 3_600_000;
@@ -53,25 +53,23 @@ const BIG = 'ft/829528/829528_2026-05-01_0#1.json.gz';
 
 let server: BucketServer;
 let front: S3Front;
-let s3: S3Client;
+let clientConfig: Config;
 const logged: string[] = [];
 
 beforeAll(async () => {
   server = await startBucketServer({ directory: tempDir('tap-amplitude-s3-') });
   await server.put(Object.entries(OBJECTS).map(([key, body]) => ({ key, body })));
   front = await startS3Front(server.url, server.bucket);
-  const { config } = validateConfig({
+  clientConfig = validateConfig({
     events_source: 's3',
     s3_bucket: server.bucket,
     s3_endpoint_url: front.url,
     aws_access_key_id: BUCKET_ACCESS_KEY,
     aws_secret_access_key: BUCKET_SECRET_KEY,
-  });
-  s3 = await createS3Client(config, { debug() {}, info: (m) => logged.push(`INFO ${m}`), warn: (m) => logged.push(`WARN ${m}`), addSecret() {} });
+  }).config;
 });
 
 afterAll(async () => {
-  s3?.destroy();
   await front?.stop();
   await server?.stop();
 });
@@ -87,12 +85,17 @@ interface Run {
 async function read(folder: string, from: string, until = Infinity, opts: { dir?: string; concurrency?: number; signal?: AbortSignal; onLines?: () => void } = {}): Promise<Run> {
   logged.length = 0;
   front.requests.length = 0;
+  front.maxGetsInFlight = 0;
+  // A client per read: the SDK's throttling lines are told to the same log.
+  const s3 = await createS3Client(clientConfig, { debug() {}, info: (m) => logged.push(`INFO ${m}`), warn: (m) => logged.push(`WARN ${m}`), addSecret() {} });
   const run: Run = { items: [], lines: [], log: logged, error: null };
   const o = { s3, bucket: server.bucket, tempDir: opts.dir ?? tempDir(), log: { debug() {}, info: (m: string) => logged.push(`INFO ${m}`), warn: (m: string) => logged.push(`WARN ${m}`) }, signal: opts.signal ?? new AbortController().signal, concurrency: opts.concurrency ?? 2 };
   try {
     for await (const item of readCompleteHours(o, { label: 'events', folder, id: '829528', kind: 'events', from: at(from), until })) run.items.push(describeItem(item, run));
   } catch (err) {
     run.error = err as Error;
+  } finally {
+    s3.destroy();
   }
   return run;
 
@@ -190,11 +193,14 @@ describe('reading a file that fails', () => {
     expect(run.error).toBeNull();
     expect(run.lines).toEqual([...tagged(BIG, bigLines), ...tagged('829528_2026-05-01_0#2.json.gz', linesOf('f2', 2))]);
     expect(run.items.filter((i) => i.includes('0#1')).length).toBeGreaterThan(2); // some lines came from the first download
+    expect(run.items.filter((i) => i.endsWith(': 0'))).toEqual([]); // and no empty batch where the second download catches up
     expect(run.items.slice(-2)).toEqual(['2026-05-01_0#2.json.gz from line 1: 2', 'done 05-01T00 ✓']);
     expect(run.log.filter((l) => l.startsWith('WARN'))).toEqual([`WARN bucket: ${BIG}: not a complete gzip file (unexpected end of file); downloading it again`]);
     const gets = GET(BIG);
     expect(gets).toHaveLength(2);
     expect(gets[0]?.headers['if-match']).toBeUndefined();
+    // Integrity comes from gzip: no checksum asked of the store.
+    expect(gets.map((g) => g.headers['x-amz-checksum-mode'])).toEqual([undefined, undefined]);
     expect(gets[1]?.headers['if-match']).toBe(`"${createHash('md5').update(OBJECTS[BIG] as Buffer).digest('hex')}"`);
   });
 
@@ -218,6 +224,7 @@ describe('reading a file that fails', () => {
       expect(run.error?.message).toBe(
         `reading s3://amplitude-export/${BIG}: the file changed while it was being read (Amplitude re-exported the hour); the hour was not bookmarked, run the sync again`,
       );
+      expect(run.error?.cause).toMatchObject({ name: 'PreconditionFailed' });
       expect(run.lines).not.toContain(tagged(BIG, linesOf('changed', 1))[0]);
     } finally {
       await server.put([{ key: BIG, body: OBJECTS[BIG] as Buffer }]);
@@ -254,6 +261,7 @@ describe('reading a file that fails', () => {
       expect(run.error?.message).toBe(
         `reading s3://amplitude-export/${key}: the file was listed but is gone now (Amplitude re-exported the hour, or a lifecycle rule removed it); the hour was not bookmarked, run the sync again`,
       );
+      expect(run.error?.cause).toMatchObject({ name: 'NoSuchKey' });
       expect(GET(key)).toHaveLength(1);
     } finally {
       server.faults.length = 0;
@@ -266,11 +274,17 @@ describe('large files, stopping and throttling', () => {
   it('keeps a large file in a temporary file while its lines are read, and removes it after', async () => {
     const dir = tempDir();
     const seen: string[][] = [];
+    // The first download breaks off: what it wrote is removed before the second.
+    server.faults.push({ kind: 'cut', match: /_2026-06-01_0#1/, times: 1 });
     const run = await read('hg/829528/', '2026-06-01T00:00:00Z', Infinity, { dir, onLines: () => seen.push(readdirSync(dir)) });
+    server.faults.length = 0;
     expect(run.error).toBeNull();
+    expect(run.log.filter((l) => l.startsWith('WARN'))).toHaveLength(1);
     expect(run.lines).toEqual([...tagged('829528_2026-06-01_0#1.json.gz', hugeLines), ...tagged('829528_2026-06-01_0#2.json.gz', linesOf('h2', 1))]);
     expect((OBJECTS['hg/829528/829528_2026-06-01_0#1.json.gz'] as Buffer).length).toBeGreaterThan(4 * 1024 * 1024);
     expect(seen[0]).toEqual([expect.stringMatching(/^bucket-\d+-\d+\.json\.gz$/)]);
+    // The small file next to it stays in memory.
+    expect(seen[seen.length - 1]).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -279,6 +293,7 @@ describe('large files, stopping and throttling', () => {
     const abort = new AbortController();
     const run = await read('hg/829528/', '2026-06-01T00:00:00Z', Infinity, { dir, signal: abort.signal, onLines: () => abort.abort() });
     expect(run.error?.name).toBe('AbortError');
+    expect(run.log.filter((l) => l.startsWith('WARN'))).toEqual([]); // not taken for a broken file
     expect(run.lines.length).toBeLessThan(hugeLines.length);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -298,6 +313,24 @@ describe('large files, stopping and throttling', () => {
     } finally {
       server.faults.length = 0;
       front.faults.length = 0;
+    }
+  });
+
+  it('downloads at most `concurrency` files at once and hands each over once, in order', async () => {
+    for (const limit of [1, 2]) {
+      const run = await read('rd/829528/', '2026-02-01T00:00:00Z', Infinity, { concurrency: limit });
+      expect(run.lines).toHaveLength(6);
+      expect(front.maxGetsInFlight).toBe(limit);
+    }
+    const s3 = await createS3Client(clientConfig, { debug() {}, info() {}, warn() {}, addSecret() {} });
+    try {
+      const f = { s3, bucket: server.bucket, tempDir: tempDir(), log: { debug() {}, info() {}, warn() {} }, signal: new AbortController().signal };
+      const files = ['0#2', '0#1', '3#1'].map((p) => ({ key: `rd/829528/829528_2026-02-01_${p}.json.gz`, size: 0, etag: undefined, partition: 1 }));
+      const got: string[] = [];
+      for await (const { file, data } of downloadInOrder(f, files, 2)) got.push(`${file.key.split('_').pop()} ${'buffer' in data ? data.buffer.length : 'file'}`);
+      expect(got).toEqual(['0#2.json.gz ' + OBJECTS[files[0]!.key]!.length, '0#1.json.gz ' + OBJECTS[files[1]!.key]!.length, '3#1.json.gz ' + OBJECTS[files[2]!.key]!.length]);
+    } finally {
+      s3.destroy();
     }
   });
 });

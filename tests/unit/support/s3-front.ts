@@ -28,6 +28,8 @@ export interface S3Front {
   url: string;
   faults: FrontFault[];
   requests: FrontRequest[];
+  /** The most object GETs that were open at once. */
+  maxGetsInFlight: number;
   stop(): Promise<void>;
 }
 
@@ -37,11 +39,17 @@ export async function startS3Front(target: string, bucket: string): Promise<S3Fr
   const faults: FrontFault[] = [];
   const requests: FrontRequest[] = [];
   const to = new URL(target);
+  const state = { maxGetsInFlight: 0 };
+  let getsInFlight = 0;
   const server = http.createServer((req, res) => {
     const [rawPath = '', query = ''] = (req.url ?? '/').split('?');
     const path = decodeURIComponent(rawPath);
     const seen: FrontRequest = { method: req.method ?? '', path, query, headers: req.headers, status: 0 };
     requests.push(seen);
+    if (req.method === 'GET' && !query.includes('list-type')) {
+      state.maxGetsInFlight = Math.max(state.maxGetsInFlight, ++getsInFlight);
+      res.on('close', () => getsInFlight--);
+    }
     res.on('close', () => (seen.status = res.statusCode));
     const fail = (status: number, code: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/xml', ...headers }).end(errorXml(code));
@@ -90,6 +98,12 @@ export async function startS3Front(target: string, bucket: string): Promise<S3Fr
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     faults,
     requests,
+    get maxGetsInFlight() {
+      return state.maxGetsInFlight;
+    },
+    set maxGetsInFlight(n: number) {
+      state.maxGetsInFlight = n;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
