@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** The directory's files, watched for a while: a download left running would write its file within it. */
 async function leftIn(dir: string): Promise<string[]> {
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 20; i++) {
     const files = readdirSync(dir);
     if (files.length > 0) return files;
     await new Promise((r) => setTimeout(r, 50));
