@@ -1,0 +1,92 @@
+// RequestLimiter details beyond tests/unit/limiter.test.ts: the constructor's check, the system
+// clock, and requests without cost passing a queue of requests waiting for budget.
+import { describe, expect, it } from '@jest/globals';
+import { AbortError } from '../../src/amplitude/errors.js';
+import { RequestLimiter, systemClock, type Clock } from '../../src/amplitude/limiter.js';
+import { BadInput } from '../../src/errors.js';
+
+const MIN = 60 * 1000;
+
+/** Time moves only when the limiter sleeps, on a later turn of the event loop. */
+class FakeClock implements Clock {
+  t = 0;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.t += ms;
+        resolve();
+      }),
+    );
+  }
+}
+
+function problemsOf(make: () => unknown): string[] {
+  try {
+    make();
+  } catch (err) {
+    return (err as BadInput).problems;
+  }
+  return [];
+}
+
+describe('RequestLimiter construction', () => {
+  it('names a max_concurrency that is not a positive integer', () => {
+    expect(problemsOf(() => new RequestLimiter({ maxConcurrency: 1.5, costBudget: null }))).toEqual([
+      'max_concurrency must be a positive integer, got 1.5',
+    ]);
+    expect(problemsOf(() => new RequestLimiter({ maxConcurrency: -2, costBudget: null }))).toEqual([
+      'max_concurrency must be a positive integer, got -2',
+    ]);
+    expect(() => new RequestLimiter({ maxConcurrency: 0, costBudget: null })).toThrow(BadInput);
+    expect(problemsOf(() => new RequestLimiter({ maxConcurrency: 1, costBudget: null }))).toEqual([]);
+  });
+});
+
+describe('RequestLimiter budget queue', () => {
+  it('starts a request without cost at once, even while costlier ones wait for budget', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: { per5Min: 100, perHour: 1000 }, clock });
+    const started = await Promise.all([100, 50, 0].map((cost) => limiter.run(cost, async () => clock.now())));
+    expect(started).toEqual([0, 5 * MIN, 0]);
+  });
+
+  it('paces by the wall clock when no clock is given', async () => {
+    const waits: number[] = [];
+    const limiter = new RequestLimiter({ maxConcurrency: 1, costBudget: { per5Min: 10, perHour: 100 }, onBudgetWait: (ms) => waits.push(ms) });
+    await expect(limiter.run(10, async () => 'first')).resolves.toBe('first');
+    // A second 10 must wait for the first to leave the window, five minutes on; abort ends the wait.
+    const mine = new AbortController();
+    const second = limiter.run(10, async () => 'second', mine.signal);
+    setImmediate(() => mine.abort());
+    await expect(second).rejects.toBeInstanceOf(AbortError);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(4 * MIN);
+    expect(waits[0]).toBeLessThanOrEqual(5 * MIN);
+  });
+});
+
+describe('systemClock', () => {
+  it('tells the wall-clock time', () => {
+    const before = Date.now();
+    const now = systemClock.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('sleeps, with or without a signal, and ends the sleep with an AbortError on abort', async () => {
+    await expect(systemClock.sleep(1)).resolves.toBeUndefined();
+    await expect(systemClock.sleep(1, new AbortController().signal)).resolves.toBeUndefined();
+    const err = await systemClock.sleep(60_000, AbortSignal.abort()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as Error).message).toBe('Amplitude request aborted');
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(60_000, controller.signal);
+    controller.abort();
+    await expect(sleeping).rejects.toBeInstanceOf(AbortError);
+  });
+});
