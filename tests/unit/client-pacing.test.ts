@@ -6,7 +6,11 @@ import { AmplitudeClient, type ClientOptions } from '../../src/amplitude/client.
 import { startServer, type TestServer } from './support/client-server.js';
 
 const servers: TestServer[] = [];
+// The run's own signal, aborted after each test; a request's own signal must work beside it.
+let run = new AbortController();
 afterEach(async () => {
+  run.abort();
+  run = new AbortController();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
@@ -41,7 +45,7 @@ function makeClient(baseUrl: string, overrides: Partial<ClientOptions>, onInfo: 
       },
       warn: () => undefined,
     },
-    signal: AbortSignal.timeout(8000),
+    signal: run.signal,
     ...overrides,
   });
   return { client, infos };

@@ -223,3 +223,54 @@ describe('AmplitudeClient download hooks', () => {
     expect(server.requests).toHaveLength(2);
   });
 });
+
+describe('AmplitudeClient edge answers', () => {
+  it('sends nothing and reports no attempt for a request whose signal has already aborted', async () => {
+    const server = await serve((req, res) => json(res, 200, {}));
+    const { client, events, logs } = makeClient(server.baseUrl);
+    await expect(client.getJson('/api/2/users', { endpoint: 'users', signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(server.requests).toEqual([]);
+    expect(events).toEqual([]);
+    expect(logs).toEqual([]);
+  });
+
+  it('treats a 300 as an error, not as a body to use', async () => {
+    const server = await serve((_req, res) => json(res, 300, { data: ['a', 'b'] }));
+    const { client } = makeClient(server.baseUrl);
+    const err = await caught(client.getJson('/api/2/users', { endpoint: 'users' }));
+    expect(err).toBeInstanceOf(AmplitudeHttpError);
+    expect((err as AmplitudeHttpError).status).toBe(300);
+  });
+
+  it('quotes only the details of an envelope without a message', async () => {
+    const server = await serve((_req, res) => json(res, 400, { error: { metadata: { details: 'Invalid event type' } } }));
+    const { client } = makeClient(server.baseUrl);
+    const err = (await caught(client.getJson('/api/2/events/segmentation', { endpoint: 'segmentation' }))) as AmplitudeHttpError;
+    expect(err.message).toBe(`segmentation: ${server.host} answered HTTP 400: Invalid event type.`);
+    expect(err.amplitudeMessage).toBeUndefined();
+    expect(err.details).toBe('Invalid event type');
+  });
+
+  it('masks the key:secret pair as one secret', async () => {
+    const pair = 'APIKEY0123:SECRET4567';
+    const server = await serve((_req, res) => json(res, 400, { error: { message: `bad credentials ${pair} given` } }));
+    const { client } = makeClient(server.baseUrl, { apiKey: 'APIKEY0123', secretKey: 'SECRET4567' });
+    const err = (await caught(client.getJson('/api/2/users', { endpoint: 'users' }))) as AmplitudeHttpError;
+    expect(err.amplitudeMessage).toBe('bad credentials *** given');
+  });
+
+  it('reports how long each attempt took, never more than the call itself', async () => {
+    const server = await serve((_req, res) => json(res, 200, {}));
+    const durations: number[] = [];
+    const { client } = makeClient(server.baseUrl, { onResponse: (e) => durations.push(e.durationMs) });
+    const before = performance.now();
+    await client.getJson('/api/2/users', { endpoint: 'users' });
+    const took = performance.now() - before;
+    expect(durations).toHaveLength(1);
+    expect(Number.isInteger(durations[0])).toBe(true);
+    expect(durations[0]).toBeGreaterThanOrEqual(0);
+    expect(durations[0]).toBeLessThanOrEqual(Math.ceil(took));
+  });
+});
