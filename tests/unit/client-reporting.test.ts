@@ -5,10 +5,11 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { AmplitudeClient, type ClientOptions } from '../../src/amplitude/client.js';
+import { systemClock } from '../../src/amplitude/limiter.js';
 import { AmplitudeHttpError, RetriesExhaustedError } from '../../src/amplitude/errors.js';
 import { StreamFailure } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
-import { startServer, type TestServer } from './support/client-server.js';
+import { refusedPort, startServer, type TestServer } from './support/client-server.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -272,5 +273,101 @@ describe('AmplitudeClient edge answers', () => {
     expect(Number.isInteger(durations[0])).toBe(true);
     expect(durations[0]).toBeGreaterThanOrEqual(0);
     expect(durations[0]).toBeLessThanOrEqual(Math.ceil(took));
+  });
+});
+
+describe('AmplitudeClient results and settings', () => {
+  it('strips every trailing slash of the base URL', async () => {
+    const server = await serve((req, res) => json(res, 200, { at: req.url }));
+    const { client } = makeClient(`${server.baseUrl}/proxy//`);
+    expect(await client.getJson('/api/2/users', { endpoint: 'users' })).toEqual({ status: 200, body: { at: '/proxy/api/2/users' } });
+  });
+
+  it('has no location key in results without one, and asks for any type when downloading', async () => {
+    const server = await serve((req, res) => (req.url === '/gone' ? json(res, 404, { error: {} }) : json(res, 200, { ok: 1 })));
+    const { client } = makeClient(server.baseUrl);
+    const dest = path.join(tempDir(), 'body.bin');
+    expect(await client.getJson('/ok', { endpoint: 'ok' })).toStrictEqual({ status: 200, body: { ok: 1 } });
+    expect(await client.getJson('/gone', { endpoint: 'gone', passStatuses: [404] })).toStrictEqual({ status: 404, body: { error: {} } });
+    expect(await client.download('/ok', { endpoint: 'ok', dest })).toStrictEqual({ status: 200, body: null, bytes: 8 });
+    expect(await client.download('/gone', { endpoint: 'gone', dest, passStatuses: [404] })).toStrictEqual({
+      status: 404,
+      body: { error: {} },
+      bytes: 0,
+    });
+    expect(server.requests.map((r) => r.headers.accept)).toEqual(['application/json', 'application/json', '*/*', '*/*']);
+  });
+
+  it('reports an attempt that ended in a network error as not succeeded', async () => {
+    const server = await serve((req, res, i) => {
+      if (i > 0) return json(res, 200, {});
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data": [');
+      setTimeout(() => req.socket.destroy(), 10);
+    });
+    const { client, events } = makeClient(server.baseUrl);
+    await client.getJson('/api/2/users', { endpoint: 'users' });
+    expect(events).toEqual([
+      { endpoint: 'users', status: null, attempt: 1, succeeded: false },
+      { endpoint: 'users', status: 200, attempt: 2, succeeded: true },
+    ]);
+  });
+
+  it('works without a logger and without a run signal', async () => {
+    const server = await serve((_req, res, i) => (i === 0 ? json(res, 503, {}) : json(res, 200, { ok: true })));
+    const bare = new AmplitudeClient({
+      baseUrl: server.baseUrl,
+      apiKey: 'key',
+      secretKey: 'secret',
+      userAgent: 'test',
+      idleTimeoutMs: 2000,
+      maxConcurrency: 1,
+      maxTries: 2,
+      backoff: { baseMs: 1, maxMs: 1 },
+      costBudget: null,
+    });
+    expect(await bare.getJson('/a', { endpoint: 'a' })).toEqual({ status: 200, body: { ok: true } });
+    const refused = new AmplitudeClient({
+      baseUrl: `http://127.0.0.1:${await refusedPort()}`,
+      apiKey: 'key',
+      secretKey: 'secret',
+      userAgent: 'test',
+      idleTimeoutMs: 2000,
+      maxConcurrency: 1,
+      maxTries: 2,
+      backoff: { baseMs: 1, maxMs: 1 },
+      costBudget: null,
+    });
+    await expect(refused.getJson('/a', { endpoint: 'a' })).rejects.toBeInstanceOf(RetriesExhaustedError);
+  });
+
+  it('sleeps between tries on the system clock, with the request’s signal', async () => {
+    const server = await serve((_req, res, i) => (i === 0 ? json(res, 429, {}, { 'retry-after': '0.25' }) : json(res, 200, [])));
+    const { client } = makeClient(server.baseUrl, { backoff: { baseMs: 1, maxMs: 60_000 } });
+    const sleeps: [number, boolean][] = [];
+    const realSleep = systemClock.sleep;
+    systemClock.sleep = async (ms, signal) => void sleeps.push([ms, signal instanceof AbortSignal]);
+    try {
+      await client.getJson('/api/2/events/list', { endpoint: 'events_list' });
+    } finally {
+      systemClock.sleep = realSleep;
+    }
+    expect(sleeps).toEqual([[250, true]]);
+  });
+
+  it('never tries a request still waiting for a slot when the run aborts', async () => {
+    let arrived!: () => void;
+    const hanging = new Promise<void>((resolve) => (arrived = resolve));
+    const server = await serve(() => arrived()); // never answered
+    const run = new AbortController();
+    const { client, events } = makeClient(server.baseUrl, { maxConcurrency: 1, idleTimeoutMs: 60_000, signal: run.signal });
+    const inFlight = client.getJson('/hang', { endpoint: 'hang' });
+    await hanging;
+    const queued = client.getJson('/queued', { endpoint: 'queued' });
+    run.abort();
+    await expect(inFlight).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    expect(events.map((e) => e.endpoint)).toEqual(['hang']);
+    expect(server.requests.map((r) => r.url)).toEqual(['/hang']);
   });
 });

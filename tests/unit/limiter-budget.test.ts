@@ -70,6 +70,59 @@ describe('RequestLimiter budget queue', () => {
   });
 });
 
+describe('RequestLimiter budget waits', () => {
+  it('sleeps once, until enough charges have left, when one leaving is not enough', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: { per5Min: 100, perHour: 1000 }, clock });
+    await limiter.run(50, async () => undefined); // t = 0
+    clock.t = 1 * MIN;
+    await limiter.run(50, async () => undefined); // t = 1 min
+    clock.t = 2 * MIN;
+    // 100 needs both charges gone: the one from 1 min leaves at 6 min.
+    expect(await limiter.run(100, async () => clock.now())).toBe(6 * MIN);
+    expect(clock.sleeps).toEqual([4 * MIN]);
+  });
+
+  it('does not start a request whose own signal has aborted, even with budget to spare', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestLimiter({ maxConcurrency: 5, costBudget: { per5Min: 100, perHour: 1000 }, clock });
+    let ran = false;
+    const run = limiter.run(10, async () => void (ran = true), AbortSignal.abort());
+    await expect(run).rejects.toBeInstanceOf(AbortError);
+    expect(ran).toBe(false);
+  });
+
+  it('does not wait again, nor say so, for requests queued behind a wait that an abort ended', async () => {
+    const controller = new AbortController();
+    const waits: number[] = [];
+    // Sleeps end only by abort, and at once when the signal has already aborted.
+    const clock: Clock = {
+      now: () => 0,
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) => {
+          if (signal?.aborted === true) reject(new AbortError());
+          signal?.addEventListener('abort', () => reject(new AbortError()), { once: true });
+        }),
+    };
+    const limiter = new RequestLimiter({
+      maxConcurrency: 5,
+      costBudget: { per5Min: 100, perHour: 1000 },
+      clock,
+      signal: controller.signal,
+      onBudgetWait: (ms) => waits.push(ms),
+    });
+    await limiter.run(100, async () => undefined);
+    const waiting = limiter.run(10, async () => 'never');
+    const behind = limiter.run(10, async () => 'never');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waits).toEqual([5 * MIN]);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    await expect(behind).rejects.toBeInstanceOf(AbortError);
+    expect(waits).toEqual([5 * MIN]);
+  });
+});
+
 describe('systemClock', () => {
   it('tells the wall-clock time', () => {
     const before = Date.now();

@@ -94,6 +94,7 @@ describe('parseRetryAfterMs', () => {
 
   it('reads fractional and padded delta-seconds', () => {
     expect(parseRetryAfterMs('1.5', now)).toBe(1500);
+    expect(parseRetryAfterMs('1.25', now)).toBe(1250);
     expect(parseRetryAfterMs(' 2 ', now)).toBe(2000);
     expect(parseRetryAfterMs('0', now)).toBe(0);
   });
