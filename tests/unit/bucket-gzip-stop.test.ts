@@ -3,26 +3,15 @@
 // process's descriptors in /proc).
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { gzipLineBatches } from '../../src/amplitude/bucket/gzip-lines.js';
 import { tempDir } from '../helpers/cli.js';
+import { canCountDescriptors, openDescriptorsOf } from '../helpers/descriptors.js';
 
-function openDescriptorsOf(file: string): number {
-  const target = realpathSync(file);
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(path.join('/proc/self/fd', fd)) === target) count++;
-    } catch {
-      // closed while listing
-    }
-  }
-  return count;
-}
 
-const linux = existsSync('/proc/self/fd');
+const linux = canCountDescriptors;
 
 describe('gzip line batches from a file, left early', () => {
   (linux ? it : it.skip)('closes the file when the reader stops after the first batch', async () => {

@@ -3,12 +3,13 @@
 // least `minBytes` where the member allows, the member's last line on its own, each chunk owning its
 // bytes. Expected texts and sizes are written by hand or taken from the bytes the test built.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { assertZipMagic, readExportChunks } from '../../src/amplitude/export-archive.js';
 import { buildZip, type ZipMemberSpec } from './support/zip-writer.js';
+import { openDescriptorsOf } from '../helpers/descriptors.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'export-archive-damage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,19 +145,6 @@ describe('messages for archives that cannot be read', () => {
   });
 });
 
-// Linux: the descriptors of this process that point at `file`.
-function openDescriptorsOf(file: string): number {
-  const target = realpathSync(file);
-  let count = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(path.join('/proc/self/fd', fd)) === target) count++;
-    } catch {
-      // the descriptor closed while listing
-    }
-  }
-  return count;
-}
 
 describe('chunks', () => {
   const twoMembers = (): string =>

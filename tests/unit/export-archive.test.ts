@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -10,6 +10,7 @@ import { ArchiveError, assertZipMagic, readExportChunks } from '../../src/amplit
 import { exportChunkLines } from '../../src/amplitude/export-lines.js';
 import { fixture } from '../helpers/paths.js';
 import { buildZip, gzipWithMtime, type ZipMemberSpec } from './support/zip-writer.js';
+import { openDescriptorsOf } from '../helpers/descriptors.js';
 
 let dir: string;
 let counter = 0;
@@ -259,17 +260,3 @@ function liveBytes(): number {
   return heapUsed + arrayBuffers;
 }
 
-// Linux: the descriptors of this process that point at `file`.
-function openDescriptorsOf(file: string): number {
-  const target = realpathSync(file);
-  const fdDir = '/proc/self/fd';
-  let count = 0;
-  for (const fd of readdirSync(fdDir)) {
-    try {
-      if (readlinkSync(path.join(fdDir, fd)) === target) count++;
-    } catch {
-      // the descriptor closed while listing
-    }
-  }
-  return count;
-}

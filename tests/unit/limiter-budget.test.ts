@@ -4,26 +4,10 @@ import { describe, expect, it } from '@jest/globals';
 import { AbortError } from '../../src/amplitude/errors.js';
 import { RequestLimiter, systemClock, type Clock } from '../../src/amplitude/limiter.js';
 import { BadInput } from '../../src/errors.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const MIN = 60 * 1000;
 
-/** Time moves only when the limiter sleeps, on a later turn of the event loop. */
-class FakeClock implements Clock {
-  t = 0;
-  readonly sleeps: number[] = [];
-  now(): number {
-    return this.t;
-  }
-  sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    return new Promise((resolve) =>
-      setImmediate(() => {
-        this.t += ms;
-        resolve();
-      }),
-    );
-  }
-}
 
 function problemsOf(make: () => unknown): string[] {
   try {

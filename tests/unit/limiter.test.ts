@@ -2,29 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { AbortError } from '../../src/amplitude/errors.js';
 import { BadInput } from '../../src/errors.js';
 import { RequestLimiter, type Clock } from '../../src/amplitude/limiter.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const MIN = 60 * 1000;
 
-/**
- * Time only moves when the limiter sleeps; every sleep is recorded. The jump happens on a later
- * turn of the event loop, so work already under way runs first, as it would in real time.
- */
-class FakeClock implements Clock {
-  t = 0;
-  readonly sleeps: number[] = [];
-  now(): number {
-    return this.t;
-  }
-  sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    return new Promise((resolve) =>
-      setImmediate(() => {
-        this.t += ms;
-        resolve();
-      }),
-    );
-  }
-}
 
 /** A clock whose sleeps only end by abort, for testing abort while waiting for budget. */
 const stuckClock: Clock = {
