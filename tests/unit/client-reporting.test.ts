@@ -10,6 +10,7 @@ import { AmplitudeHttpError, RetriesExhaustedError } from '../../src/amplitude/e
 import { StreamFailure } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
 import { refusedPort, startServer, type TestServer } from './support/client-server.js';
+import { caught } from '../helpers/promises.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -54,14 +55,6 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 }
 
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('AmplitudeClient reports each attempt', () => {
   it('calls 2xx and answers the caller accepts succeeded, and errors and other passed statuses not', async () => {

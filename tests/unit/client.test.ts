@@ -10,6 +10,7 @@ import { REGION_BASE_URLS, resolveBaseUrl } from '../../src/amplitude/regions.js
 import { backoffDelayMs, parseRetryAfterMs } from '../../src/amplitude/retry.js';
 import { fixture } from '../helpers/paths.js';
 import { refusedPort, startServer, type TestServer } from './support/client-server.js';
+import { caught } from '../helpers/promises.js';
 
 const API_KEY = 'MARKERapikey0123456789abcdef';
 const SECRET_KEY = 'MARKERsecretfedcba9876543210';
@@ -71,14 +72,6 @@ function envelope(status: number, message: string, details: string) {
   return { error: { http_code: status, type: 'unspecified', message, metadata: { details } } };
 }
 
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('resolveBaseUrl', () => {
   it('maps both data regions to their hosts', () => {

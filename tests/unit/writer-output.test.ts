@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { OutputClosedError, SingerWriter } from '../../src/singer/writer.js';
+import { settled, tick } from '../helpers/promises.js';
 
 /** Keeps every write apart: the bytes, and the size of each non-empty write. */
 class Recorder extends Writable {
@@ -35,17 +36,6 @@ class HeldSink extends Writable {
   }
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await tick();
-  return done;
-}
 
 // {"type":"RECORD","stream":"s","record":{"p":"…"},"time_extracted":"t"}: 39 characters before the
 // record, 22 after it, 8 of the record around its padding.

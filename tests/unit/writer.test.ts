@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { OutputClosedError, SingerWriter } from '../../src/singer/writer.js';
+import { settled, tick } from '../helpers/promises.js';
 
 /** A consumer that takes a chunk only when the test releases it; `write` returns false past 1 KiB. */
 class SlowSink extends Writable {
@@ -45,18 +46,6 @@ class FastSink extends Writable {
   }
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Whether `promise` has settled once pending I/O callbacks have run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await tick();
-  return done;
-}
 
 describe('message lines', () => {
   it('writes upper-case SCHEMA, RECORD and STATE lines exactly, one JSON object per line', async () => {
