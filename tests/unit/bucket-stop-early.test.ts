@@ -3,7 +3,8 @@
 // temporary directory. A real S3 API (s3rver) through the real AWS SDK.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { validateConfig, type Config } from '../../src/config.js';
 import { tempDir } from '../helpers/cli.js';
@@ -11,7 +12,7 @@ import { BUCKET_ACCESS_KEY, BUCKET_SECRET_KEY, startBucketServer, type BucketSer
 
 const { createS3Client } = await import('../../src/amplitude/bucket/client.js');
 const { readCompleteHours } = await import('../../src/amplitude/bucket/reader.js');
-const { downloadInOrder } = await import('../../src/amplitude/bucket/objects.js');
+const { discard, download, downloadInOrder } = await import('../../src/amplitude/bucket/objects.js');
 
 const gz = (lines: string[]): Buffer => gzipSync(lines.map((l) => `${l}\n`).join(''));
 // About 5 MiB of gzip (incompressible text): over the 4 MiB kept in memory, so it goes to a temporary file.
@@ -83,5 +84,35 @@ describe('stopping a bucket reader early', () => {
     } finally {
       s3.destroy();
     }
+  });
+
+  it('download: an abort while the GET is in flight ends it with the abort itself, not a failure of the bucket, and leaves no file', async () => {
+    const s3 = await createS3Client(config, { ...quiet, addSecret() {} });
+    const dir = tempDir();
+    const warnings: string[] = [];
+    try {
+      const abort = new AbortController();
+      const f = { s3, bucket: server.bucket, tempDir: dir, log: { ...quiet, warn: (m: string) => warnings.push(m) }, signal: new AbortController().signal };
+      const pending = download(f, { key: HUGE, size: huge.length, etag: undefined, partition: 2 }, { signal: abort.signal });
+      setImmediate(() => abort.abort());
+      const error = await pending.then(
+        () => null,
+        (err: Error) => err,
+      );
+      expect(error?.name).toBe('AbortError');
+      expect(warnings).toEqual([]);
+      expect(await leftIn(dir)).toEqual([]);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('discard: a file already removed is no error (the reader discards a file again after a failed second download)', async () => {
+    const file = path.join(tempDir(), 'bucket-1-1.json.gz');
+    writeFileSync(file, huge.subarray(0, 100));
+    await discard({ path: file });
+    expect(readdirSync(path.dirname(file))).toEqual([]);
+    await expect(discard({ path: file })).resolves.toBeUndefined();
+    await expect(discard({ buffer: huge })).resolves.toBeUndefined();
   });
 });
