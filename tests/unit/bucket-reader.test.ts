@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { validateConfig, type Config } from '../../src/config.js';
 import { tempDir } from '../helpers/cli.js';
 import { BUCKET_ACCESS_KEY, BUCKET_SECRET_KEY, startBucketServer, type BucketServer } from '../simulator/bucket-server.js';
@@ -27,7 +27,14 @@ const bigLines = Array.from({ length: 3000 }, (_, i) => `{"i":${i + 1},"pad":"${
 // About 5 MiB of gzip (incompressible text): downloaded to a temporary file, not kept in memory.
 const hugeLines = Array.from({ length: 66_000 }, (_, i) => createHash('sha512').update(`huge${i}`).digest('base64'));
 
+// 2,049 lines of 64 bytes, gzip without compression: the first half of the file decodes to exactly
+// 1,024 lines (one full 64 KiB chunk), so a download cut there stops on a batch boundary.
+const edgeLines = Array.from({ length: 2049 }, (_, i) => `{"i":${i},"p":"`.padEnd(61, 'x') + '"}');
+const EDGE = 'bd/829528/829528_2026-07-01_0#1.json.gz';
+
 const OBJECTS: Record<string, Buffer> = {
+  [EDGE]: gzipSync(edgeLines.map((l) => `${l}\n`).join(''), { level: 0 }),
+  'bd/829528/829528_2026-07-01_1#1.json.gz': gz(linesOf('e2', 1)),
   'rd/829528/829528_2026-02-01_0#1.json.gz': gz(linesOf('a', 3)),
   'rd/829528/829528_2026-02-01_0#2.json.gz': gz(linesOf('b', 2)),
   'rd/829528/829528_2026-02-01_3#1.json.gz': gz(linesOf('c', 1)),
@@ -202,6 +209,21 @@ describe('reading a file that fails', () => {
     // Integrity comes from gzip: no checksum asked of the store.
     expect(gets.map((g) => g.headers['x-amz-checksum-mode'])).toEqual([undefined, undefined]);
     expect(gets[1]?.headers['if-match']).toBe(`"${createHash('md5').update(OBJECTS[BIG] as Buffer).digest('hex')}"`);
+  });
+
+  it('a truncated first download that ends exactly on a batch: the second hands out the rest, with no empty batch', async () => {
+    const half = (OBJECTS[EDGE] as Buffer).subarray(0, Math.floor((OBJECTS[EDGE] as Buffer).length / 2));
+    // The premise: the cut half decodes to exactly 1,024 whole lines (and part of the next), all in the first 64 KiB.
+    const decoded = gunzipSync(half, { finishFlush: constants.Z_SYNC_FLUSH }).toString();
+    expect(decoded.startsWith(edgeLines.slice(0, 1024).map((l) => `${l}\n`).join(''))).toBe(true);
+    expect(decoded.split('\n')).toHaveLength(1025);
+    front.faults.push({ kind: 'half', key: EDGE, times: 1 });
+    const run = await read('bd/829528/', '2026-07-01T00:00:00Z');
+    expect(run.error).toBeNull();
+    // Hour 1 is the newest, so not known complete: only hour 0 is read.
+    expect(run.lines).toEqual(tagged(EDGE, edgeLines));
+    expect(run.items.slice(0, 3)).toEqual(['2026-07-01_0#1.json.gz from line 1: 1024', '2026-07-01_0#1.json.gz from line 1025: 1024', '2026-07-01_0#1.json.gz from line 2049: 1']);
+    expect(run.items.filter((i) => i.endsWith(': 0'))).toEqual([]);
   });
 
   it('fails the hour when the second download is truncated too, before its marker', async () => {
