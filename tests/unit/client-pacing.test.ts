@@ -88,6 +88,18 @@ describe('AmplitudeClient dashboard cost budget', () => {
     expect(infos).toEqual([expect.stringMatching(/^pacing: waiting (29\d|300) s for Amplitude's dashboard cost budget \(next request costs 5\)$/)]);
   });
 
+  it('waits for the budget without a logger too', async () => {
+    const server = await serve(ok);
+    const { client } = makeClient(server.baseUrl, { costBudget: { per5Min: 10, perHour: 100 }, log: undefined });
+    await client.getJson('/api/2/users', { endpoint: 'users', cost: 10 });
+    const mine = new AbortController();
+    const paced = client.getJson('/api/2/users', { endpoint: 'users', cost: 5, signal: mine.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    mine.abort();
+    await expect(paced).rejects.toMatchObject({ name: 'AbortError' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('does not pace with a null budget', async () => {
     const server = await serve(ok);
     const { client, infos } = makeClient(server.baseUrl, { costBudget: null });

@@ -76,6 +76,24 @@ describe('RequestLimiter budget waits', () => {
     expect(ran).toBe(false);
   });
 
+  it('does not wait for budget once the run has aborted, whatever signal the request brings', async () => {
+    const controller = new AbortController();
+    const clock = new FakeClock();
+    const waits: number[] = [];
+    const limiter = new RequestLimiter({
+      maxConcurrency: 5,
+      costBudget: { per5Min: 100, perHour: 1000 },
+      clock,
+      signal: controller.signal,
+      onBudgetWait: (ms) => waits.push(ms),
+    });
+    await limiter.run(100, async () => undefined);
+    controller.abort();
+    await expect(limiter.run(10, async () => 'never', new AbortController().signal)).rejects.toBeInstanceOf(AbortError);
+    expect(waits).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('does not wait again, nor say so, for requests queued behind a wait that an abort ended', async () => {
     const controller = new AbortController();
     const waits: number[] = [];
