@@ -36,7 +36,7 @@ const sims: Simulator[] = [];
 const dirs: string[] = [];
 
 async function simulator(faults: FaultRule[] = []): Promise<Simulator> {
-  const sim = await createSimulator({ now: () => NOW, dataStart: isoOf(START_MS), dataEnd: isoOf(END_MS), eventsPerHour: 250 });
+  const sim = await createSimulator({ now: () => NOW, dataStart: isoOf(START_MS), dataEnd: isoOf(END_MS), eventsPerHour: 300 });
   for (const f of faults) sim.faults.add(f);
   sim.faults.add({ path: '/api/2/export', kind: 'delay', delayMs: EXPORT_DELAY_MS });
   sims.push(sim);

@@ -176,8 +176,15 @@ describe('hours and members', () => {
 
   it('hold no event before dataStart or from dataEnd on, even inside a partial hour', () => {
     expect(truth.events('20260609T00', '20260609T23')).toEqual([]);
-    const edge = truth.events('20260620T12', '20260620T13');
-    expect(edge.length).toBeGreaterThan(0);
-    for (const e of edge) expect((e.server_upload_time as string) < '2026-06-20 12:30:00').toBe(true);
+    // Hour 13:00 of seed 7 has events: data ending at 13:30 keeps just those of its first half.
+    const upTo = (dataEnd: string) => {
+      const o = resolveOptions({ ...options, dataEnd });
+      return createTruth(o, new Exporter(o)).events('20260620T13', '20260620T14');
+    };
+    const wholeHour = upTo('2026-06-20T14:00:00Z');
+    const firstHalf = wholeHour.filter((e) => (e.server_upload_time as string) < '2026-06-20 13:30:00');
+    expect(firstHalf.length).toBeGreaterThan(0);
+    expect(firstHalf.length).toBeLessThan(wholeHour.length);
+    expect(upTo('2026-06-20T13:30:00Z')).toEqual(firstHalf);
   });
 });

@@ -77,8 +77,10 @@ const TYPE_JSON = new Map(EVENT_TYPES.map((t) => [t.name, JSON.stringify(t.name)
 
 export class EventSource {
   private readonly profiles: ProfileBook;
+  private readonly dataStartHour: number;
 
   constructor(readonly o: EventSourceOptions) {
+    this.dataStartHour = Math.floor(o.dataStartMs / HOUR_MS);
     this.profiles = new ProfileBook(o.seed, Math.min(20_000, Math.max(40, Math.round(o.eventsPerHour * 4))), o.dataStartMs);
   }
 
@@ -117,7 +119,7 @@ export class EventSource {
    * that any day of data holds a few members whose gzip trailer starts with PK\x07\x08 (crc-forge.ts).
    */
   forged(hour: number, m: number, member: number[]): boolean {
-    return m === 0 && member.length > 0 && member.length <= FORGE_MAX_EVENTS && hash(this.o.seed, 'forge', hour) % 4 === 0;
+    return m === 0 && member.length > 0 && member.length <= FORGE_MAX_EVENTS && hash(this.o.seed, 'forge', hour - this.dataStartHour) % 4 === 0;
   }
 
   /** A member's lines in order. In a forged member the last event's `$insert_key` carries the CRC-fixing token. */
@@ -185,10 +187,14 @@ export class EventSource {
 
   private lastShape: { hour: number; shape: HourShape } | undefined;
 
-  /** Deterministic per (seed, hour): ~10% of hours are empty, the others vary around eventsPerHour. */
+  /**
+   * Deterministic per (seed, hour counted from dataStart): ~10% of hours are empty, the others vary
+   * around eventsPerHour. Counting from dataStart, not from the epoch, keeps a test whose data ends
+   * "six hours ago" the same data whatever hour of the day it runs at.
+   */
   private shape(hour: number): HourShape {
     if (this.lastShape?.hour === hour) return this.lastShape.shape;
-    const seed = hash(this.o.seed, 'hour', hour);
+    const seed = hash(this.o.seed, 'hour', hour - this.dataStartHour);
     const r = new Rng(seed);
     const startMs = hour * HOUR_MS;
     const inSpan = startMs + HOUR_MS > this.o.dataStartMs && startMs < this.o.dataEndMs;
