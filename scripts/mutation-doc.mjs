@@ -56,7 +56,7 @@ const dirty = git('status', '--porcelain', '--', 'src', 'tests') !== '';
 const oneLine = (text) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 90);
 const lines = [
   BEGIN,
-  `Runs of ${runTimes.length} of ${Object.keys(GROUPS).length} groups finished by ${new Date(Math.max(...runTimes)).toISOString().slice(0, 16).replace('T', ' ')} UTC on commit \`${commit}\`${dirty ? ' with uncommitted changes in src/ or tests/' : ''}: `
+  `Runs of ${runTimes.length} of ${Object.keys(GROUPS).length} groups (the last finished ${new Date(Math.max(...runTimes)).toISOString().slice(0, 16).replace('T', ' ')} UTC), written at commit \`${commit}\`${dirty ? ' with uncommitted changes in src/ or tests/' : ''}: `
     + `**${score(total)}** (${total.detected} of ${total.detected + total.undetected} mutants detected; `
     + `${total.ignored} static mutants not run, ${total.other} that broke the code before any test).`,
   ...(missing.length > 0 ? ['', `**Not run: the ${missing.join(', ')} group${missing.length === 1 ? '' : 's'} of scripts/mutation-groups.mjs; the score covers only the files below.**`] : []),
