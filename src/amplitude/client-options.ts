@@ -15,6 +15,8 @@ export interface ClientOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Dashboard cost budget (amplitude-api.md §4); null disables pacing by cost. */
   costBudget?: CostBudget | null;
+  /** The Taxonomy API's own budget (default TAXONOMY_BUDGET); smaller in tests, to reach its pacing. */
+  taxonomyBudget?: CostBudget;
   /**
    * Called once per attempt; status null means the attempt ended in a network error. `succeeded`
    * is false for errors and true for 2xx and for a passed status the caller calls an answer.

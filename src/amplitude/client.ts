@@ -67,11 +67,13 @@ export class AmplitudeClient {
       onBudgetWait: (waitMs, cost) =>
         opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for Amplitude's dashboard cost budget (next request costs ${cost})`),
     });
+    const taxonomyBudget = opts.taxonomyBudget ?? TAXONOMY_BUDGET;
     this.taxonomyLimiter = new RequestLimiter({
       maxConcurrency: 4,
-      costBudget: TAXONOMY_BUDGET,
+      costBudget: taxonomyBudget,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      onBudgetWait: (waitMs) => opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for the Taxonomy API's 7,200 requests per hour`),
+      onBudgetWait: (waitMs) =>
+        opts.log?.info(`pacing: waiting ${Math.ceil(waitMs / 1000)} s for the Taxonomy API's ${taxonomyBudget.perHour.toLocaleString('en-US')} requests per hour`),
     });
   }
 

@@ -1,5 +1,5 @@
 // The client's pacing: the dashboard cost budget (its default, null to switch it off, the log line
-// while waiting) and the Taxonomy pool's own 4-at-once limit inside the project's 5.
+// while waiting), and the Taxonomy pool: its own 4-at-once limit inside the project's 5 and its hourly budget.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type http from 'node:http';
 import { AmplitudeClient, type ClientOptions } from '../../src/amplitude/client.js';
@@ -110,6 +110,37 @@ describe('AmplitudeClient dashboard cost budget', () => {
 });
 
 describe('AmplitudeClient taxonomy pool', () => {
+  /** Starts a Taxonomy request that must wait for its budget, and aborts it once it is held back. */
+  async function taxonomyHeldThenAborted(client: AmplitudeClient, waiting: Promise<void>) {
+    const mine = new AbortController();
+    const paced = client.getJson('/api/2/taxonomy/event', { endpoint: 'taxonomy', pool: 'taxonomy', signal: mine.signal });
+    await waiting;
+    mine.abort();
+    await expect(paced).rejects.toMatchObject({ name: 'AbortError' });
+  }
+
+  it('paces Taxonomy requests by their own hourly budget, apart from the dashboard cost, and says so', async () => {
+    const server = await serve(ok);
+    const told = whenTold();
+    const { client, infos } = makeClient(server.baseUrl, { taxonomyBudget: { per5Min: 3, perHour: 3 }, costBudget: { per5Min: 1, perHour: 1 } }, told.tell);
+    for (let i = 0; i < 3; i++) await client.getJson('/api/2/taxonomy/event', { endpoint: 'taxonomy', pool: 'taxonomy' });
+    // The dashboard budget is a different account: a dashboard query still goes out at once.
+    await client.getJson('/api/2/users', { endpoint: 'users', cost: 1 });
+    expect(infos).toEqual([]);
+    await taxonomyHeldThenAborted(client, told.promise);
+    // The first of the three leaves the hour's window an hour after it started (less the moment since).
+    expect(infos).toEqual([expect.stringMatching(/^pacing: waiting (359\d|3600) s for the Taxonomy API's 3 requests per hour$/)]);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('waits for the Taxonomy budget without a logger too', async () => {
+    const server = await serve(ok);
+    const { client } = makeClient(server.baseUrl, { taxonomyBudget: { per5Min: 1, perHour: 1 }, log: undefined });
+    await client.getJson('/api/2/taxonomy/event', { endpoint: 'taxonomy', pool: 'taxonomy' });
+    await taxonomyHeldThenAborted(client, new Promise((resolve) => setImmediate(resolve)));
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('has at most 4 Taxonomy requests in flight, leaving the fifth project slot to other requests', async () => {
     const held: http.ServerResponse[] = [];
     const fourArrived = whenTold();
