@@ -1,5 +1,5 @@
 // The S3 client of the bucket export, configured from the settings and used against a real S3 API
-// (s3rver behind a pass-through hop): region, credentials, retries, a bucket in another region.
+// (s3rver behind a pass-through hop): region, credentials, retries, timeouts, a bucket in another region.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { bucketSettingsOf, createS3Client } from '../../src/amplitude/bucket/client.js';
 import { exportFolders } from '../../src/amplitude/bucket/listing.js';
@@ -124,6 +124,29 @@ describe('the S3 client', () => {
       s3.destroy();
     }
   });
+
+  it('waits request_timeout_seconds for each silence in an answer, not for the whole answer', async () => {
+    // Three silences of 0.6 s: 1.8 s in all, each well under the 1 s allowed.
+    front.faults.push({ kind: 'slow', match: /^\/amplitude-export\/$/, gapMs: 600, times: 1 });
+    const s3 = await clientWith({ request_timeout_seconds: 1 });
+    try {
+      expect(await exportFolders(s3, server.bucket, 'exp')).toEqual({ projects: ['829528'], orgs: [] });
+      expect(front.requests.map((r) => r.status)).toEqual([200]);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('gives up on an answer that never comes after request_timeout_seconds, 6 times in all', async () => {
+    front.faults.push({ kind: 'stall', match: /^\/amplitude-export\/$/, times: 6 });
+    const s3 = await clientWith({ request_timeout_seconds: 1 });
+    try {
+      await expect(exportFolders(s3, server.bucket, 'exp')).rejects.toThrow(/^listing s3:\/\/amplitude-export\/exp\/: .*timed out after 1000 ms/);
+      expect(front.requests).toHaveLength(6);
+    } finally {
+      s3.destroy();
+    }
+  }, 30_000);
 
   it('tries a failing request 6 times in all', async () => {
     front.faults.push({ kind: 'status', match: /^\/amplitude-export\/$/, status: 500, code: 'InternalError', times: 10 });

@@ -44,7 +44,9 @@ export async function createS3Client(config: Config, log: SecretKeepingLog): Pro
     // Integrity comes from gzip's own CRC; S3-compatible stores (GCS) need not know the newer checksum headers.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { connectionTimeout: 30_000, requestTimeout: config.request_timeout_seconds * 1000 },
+    // request_timeout_seconds is an idle timeout: the SDK's socketTimeout. Its requestTimeout is a
+    // deadline for the whole answer that only logs a warning unless told to throw.
+    requestHandler: { connectionTimeout: 30_000, socketTimeout: config.request_timeout_seconds * 1000 },
   });
   // Runs once per attempt (inside the SDK's retry loop, before the answer is parsed), so each throttled try gets its line.
   client.middlewareStack.add(
