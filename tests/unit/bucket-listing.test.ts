@@ -9,6 +9,7 @@ import { exportFolders, listHours, projectFolder, type ListedHour } from '../../
 import { validateConfig } from '../../src/config.js';
 import { tempDir } from '../helpers/cli.js';
 import { BUCKET_ACCESS_KEY, BUCKET_SECRET_KEY, startBucketServer, type BucketServer } from '../simulator/bucket-server.js';
+import { startS3Front } from './support/s3-front.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const body = (key: string): Buffer => Buffer.from(`body of ${key}`); // a different size and ETag per key
@@ -105,16 +106,39 @@ describe('export folders', () => {
 });
 
 describe('listing hours', () => {
+  // The hours of the project folder from 2026-01-01 on, as listHours should group them.
+  const fromNewYear = () => [
+    hourOf('2026-01-01T00:00:00Z', true, file(`${F}829528_2026-01-01_0#1.json.gz`, 1), file(`${F}829528_2026-01-01_0#2.json.gz`, 2), file(`${F}829528_2026-01-01_0#10.json.gz`, 10)),
+    hourOf('2026-01-01T05:00:00Z', false, file(`${F}829528_2026-01-01_05#1.json.gz`, 1), file(`${F}829528_2026-01-01_5#1.json.gz`, 1)),
+    hourOf('2026-01-01T07:00:00Z', true),
+    hourOf('2026-01-02T10:00:00Z', false, file(`${F}829528_2026-01-02_10#1.json.gz`, 1)),
+    hourOf('2026-01-02T02:00:00Z', false, file(`${F}829528_2026-01-02_2#1.json.gz`, 1)),
+  ];
+
   it('groups the event files and markers by hour from the day asked for on, partitions in number order', async () => {
     const listing = await listHours(s3, server.bucket, F, '829528', 'events', at('2026-01-01T05:00:00Z'));
     expect(listing.newerHour).toBeNull();
-    expect([...listing.hours.entries()]).toEqual([
-      hourOf('2026-01-01T00:00:00Z', true, file(`${F}829528_2026-01-01_0#1.json.gz`, 1), file(`${F}829528_2026-01-01_0#2.json.gz`, 2), file(`${F}829528_2026-01-01_0#10.json.gz`, 10)),
-      hourOf('2026-01-01T05:00:00Z', false, file(`${F}829528_2026-01-01_05#1.json.gz`, 1), file(`${F}829528_2026-01-01_5#1.json.gz`, 1)),
-      hourOf('2026-01-01T07:00:00Z', true),
-      hourOf('2026-01-02T10:00:00Z', false, file(`${F}829528_2026-01-02_10#1.json.gz`, 1)),
-      hourOf('2026-01-02T02:00:00Z', false, file(`${F}829528_2026-01-02_2#1.json.gz`, 1)),
-    ]);
+    expect([...listing.hours.entries()]).toEqual(fromNewYear());
+  });
+
+  it('reads a listing S3 hands out in pages, following each continuation token to the last page', async () => {
+    const front = await startS3Front(server.url, server.bucket);
+    front.faults.push({ kind: 'pages', size: 3 });
+    const { config } = validateConfig({ events_source: 's3', s3_bucket: server.bucket, s3_endpoint_url: front.url, aws_access_key_id: BUCKET_ACCESS_KEY, aws_secret_access_key: BUCKET_SECRET_KEY });
+    const paged = await createS3Client(config, { debug() {}, info() {}, warn() {}, addSecret() {} });
+    try {
+      const listing = await listHours(paged, server.bucket, F, '829528', 'events', at('2026-01-01T05:00:00Z'));
+      expect(listing.newerHour).toBeNull();
+      expect([...listing.hours.entries()]).toEqual(fromNewYear());
+      // From 2026-01-01 on, 10 keys start with the project's name: pages of 3, 3, 3 and 1.
+      const lists = front.requests.filter((r) => r.query.includes('list-type=2'));
+      expect(lists.map((r) => /continuation-token=([^&]*)/.exec(r.query)?.[1] ?? null)).toEqual([null, 'front-3', 'front-6', 'front-9']);
+      // The starting key goes with the first request only; the token carries the place after that.
+      expect(lists.map((r) => r.query.includes('start-after='))).toEqual([true, false, false, false]);
+    } finally {
+      paged.destroy();
+      await front.stop();
+    }
   });
 
   it('takes the merged-ID files instead for merged IDs', async () => {
