@@ -7,8 +7,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   testTimeout: 60000,
-  // One temporary root per run; the run fails if a test leaves anything in it.
+  // One temporary root per run, a directory in it per test file; the run fails if a test leaves anything.
   globalSetup: '<rootDir>/tests/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.mjs',
-  setupFilesAfterEnv: ['<rootDir>/tests/helpers/remove-temp-dirs.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tests/helpers/temp-per-file.ts'],
 };

@@ -58,7 +58,7 @@ export function tempDir(prefix = 'tap-amplitude-test-'): string {
   return dir;
 }
 
-/** Removes every directory tempDir() made in this test file (tests/helpers/remove-temp-dirs.ts). */
+/** Removes every directory tempDir() made in this test file (tests/helpers/temp-per-file.ts). */
 export function removeTempDirs(): void {
   for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
