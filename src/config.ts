@@ -105,7 +105,7 @@ export const configSchema = z
       2048,
       'Most MB of export archives kept on disk while later windows download ahead; a download that would go over waits (the next window to write always proceeds).',
     ),
-    request_timeout_seconds: intIn(1, 3600, 300, 'Seconds without a byte from Amplitude before a request is abandoned and retried (an idle timeout, not a total deadline).'),
+    request_timeout_seconds: intIn(1, 3600, 300, 'Seconds without a byte from Amplitude (or from S3, for the bucket export) before a request is abandoned and retried (an idle timeout, not a total deadline).'),
     emit_activate_version_messages: z
       .boolean({ error: 'must be true or false' })
       .default(true)
