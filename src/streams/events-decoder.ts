@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readExportChunks } from '../amplitude/export-archive.js';
 import { EventLineError } from '../amplitude/event-line.js';
+import { StreamFailure } from '../errors.js';
 import { frameChunk, keptKeys, type FramedBatch, type FrameSpec } from './event-frames.js';
 
 /** A chunk to frame; the spec is sent when it changes. */
@@ -23,6 +24,14 @@ export type DecodeReply = { ok: true; bytes: Uint8Array; count: number } | { ok:
 const CHUNK_BYTES = 512 * 1024;
 const AHEAD_PER_WORKER = 2;
 const MAX_WORKERS = 4;
+// A worker's old generation, capped so that the tap's RSS stays flat as archives grow (V8 would
+// otherwise let each worker's heap grow with the data). A chunk holds whole lines, so the heap
+// must fit the longest line several times over: 128 MB still frames a 24 MB event, more than the
+// 20 MB Amplitude's batch upload accepts in one request (tests/e2e/large-event.test.ts).
+const WORKER_HEAP_MB = 128;
+
+const TOO_BIG = `an exported event is too large to decode in a worker thread's ${WORKER_HEAP_MB} MB heap; please report it at tap-amplitude's issue tracker`;
+const outOfMemory = (err: Error): boolean => (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
 
 class DecodeWorker {
   private readonly worker: Worker;
@@ -32,9 +41,9 @@ class DecodeWorker {
 
   constructor(url: URL) {
     // A small young generation: the worker's garbage is short-lived batches, and RSS stays near the main thread's.
-    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker.on('message', (reply: DecodeReply) => this.waiting.shift()?.resolve(reply));
-    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('error', (err) => this.fail(outOfMemory(err) ? new StreamFailure(TOO_BIG) : err));
     this.worker.on('exit', (code) => this.fail(new Error(`a decoding worker thread stopped (exit code ${code})`)));
   }
 

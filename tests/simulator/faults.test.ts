@@ -139,6 +139,14 @@ describe('transport faults', () => {
     expect(Object.keys(JSON.parse(next.body.toString()) as object)).toEqual(['data']);
   });
 
+  it('body: a Buffer is sent as it is, as an archive', async () => {
+    const bytes = Buffer.from([0x50, 0x4b, 0x05, 0x06, 0x00, 0xff]);
+    const n = sim.requests.filter((r) => r.path === EXPORT.split('?')[0]).length + 1;
+    sim.faults.add({ path: EXPORT.split('?')[0] as string, requests: [n], kind: 'body', body: bytes });
+    const odd = await fetchRaw(sim, EXPORT);
+    expect([odd.status, odd.headers?.['content-type'], odd.headers?.['content-length'], [...odd.body]]).toEqual([200, 'application/zip', '6', [0x50, 0x4b, 0x05, 0x06, 0x00, 0xff]]);
+  });
+
   it("refuses a 'body' fault without a body", () => {
     expect(() => sim.faults.add({ path: '/api/3/cohorts', kind: 'body' })).toThrow("a 'body' fault needs a body");
   });

@@ -20,7 +20,7 @@ export interface FaultRule {
   afterBytes?: number;
   /** 'slow': the real body, throttled to this rate. */
   bytesPerSecond?: number;
-  /** 'body': answered with 200 and this value as its JSON body (a shape the endpoint does not document). */
+  /** 'body': answered with 200 and this value as its JSON body (a shape the endpoint does not document), or these very bytes for a Buffer (a hand-made export archive). */
   body?: unknown;
 }
 
@@ -79,9 +79,10 @@ export function htmlFaultReply(): Reply {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) }, body };
 }
 
-/** The answer of a 'body' fault: 200 with the rule's JSON body. */
+/** The answer of a 'body' fault: 200 with the rule's JSON body, or its bytes as they are. */
 export function bodyFaultReply(rule: FaultRule): Reply {
-  return json(200, rule.body);
+  if (!Buffer.isBuffer(rule.body)) return json(200, rule.body);
+  return { status: 200, headers: { 'content-type': 'application/zip', 'content-length': String(rule.body.length) }, body: rule.body };
 }
 
 /**

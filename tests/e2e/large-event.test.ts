@@ -1,0 +1,85 @@
+// Events far larger than Amplitude's own limits, through the built CLI's decoding worker threads,
+// whose heaps are capped (src/streams/events-decoder.ts) so that RSS stays flat as archives grow.
+// The export answer is a hand-made archive: the three recorded events of export-hour.jsonl, the
+// first with a blob of event properties added. A 24 MB event (above the 20 MB Amplitude's batch
+// upload takes in one request) syncs whole; a 48 MB one fails the events stream in one line.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { parseMessages, recordsOf, runCli, tempDir, writeJson, type CliResult } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { createSimulator, type Simulator } from '../simulator/server.js';
+import { zipStream } from '../simulator/zip-writer.js';
+import { requireBuild, stderrLines } from './support/e2e.js';
+
+const MIB = 1024 * 1024;
+const recorded = readFileSync(fixture('export-hour.jsonl'), 'utf8').split('\n').filter(Boolean);
+
+/** An export archive of the recorded events, the first given `blobMib` MiB of event properties. */
+async function archiveWithBigEvent(blobMib: number): Promise<Buffer> {
+  const first = JSON.parse(recorded[0] as string) as Record<string, unknown>;
+  first.event_properties = { blob: 'x'.repeat(blobMib * MIB), note: 'grande événement' };
+  const text = `${[JSON.stringify(first), ...recorded.slice(1)].join('\n')}\n`;
+  const gz = gzipSync(Buffer.from(text, 'utf8'));
+  const parts: Buffer[] = [];
+  const entry = { name: '829528/829528_2026-06-16_11#0.json.gz', method: 0 as const, data: (async function* () { yield gz; })() };
+  for await (const part of zipStream([entry], new Date('2026-06-16T13:00:00Z'))) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  requireBuild();
+  sim = await createSimulator({ dataStart: '2026-06-16T00:00:00Z', dataEnd: '2026-06-17T00:00:00Z' });
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+/** An events-only sync of the hour 11:00 of 2026-06-16, answered with `archive`. */
+async function syncHour(archive: Buffer): Promise<CliResult> {
+  sim.faults.clear();
+  sim.faults.add({ path: '/api/2/export', kind: 'body', body: archive });
+  const dir = tempDir();
+  const settings = {
+    api_key: sim.options.apiKey,
+    secret_key: sim.options.secretKey,
+    api_url: sim.url,
+    start_date: '2026-06-16T11:00:00Z',
+    end_date: '2026-06-16T12:00:00Z',
+  };
+  const discovered = await runCli(['--config', writeJson(dir, 'discover.json', settings), '--discover']);
+  expect(discovered.code).toBe(0);
+  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+  for (const s of catalog.streams) {
+    for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = s.tap_stream_id === 'events';
+  }
+  return runCli(['--config', writeJson(dir, 'config.json', settings), '--catalog', writeJson(dir, 'catalog.json', catalog)], { timeoutMs: 60_000 });
+}
+
+describe('an exported event larger than Amplitude accepts', () => {
+  it('of 24 MB syncs whole through a decoding thread, with the events around it', async () => {
+    const run = await syncHour(await archiveWithBigEvent(24));
+    expect(stderrLines(run).filter((l) => !l.startsWith('INFO'))).toEqual([]);
+    expect(run.code).toBe(0);
+    const records = recordsOf(parseMessages(run.stdout), 'events');
+    expect(records.map((r) => r.uuid)).toEqual(['dce23c5f-7e0e-47df-b6ea-632fdb1084c2', 'f1d98900-cd4c-45dd-8953-26aa648520d6', 'a8145426-b1af-4767-a0e0-ad22b166a73b']);
+    const props = records[0]?.event_properties as { blob: string; note: string };
+    expect(props.blob.length).toBe(24 * MIB);
+    expect(props.blob).toMatch(/^x+$/);
+    expect(props.note).toBe('grande événement');
+  });
+
+  it('of 48 MB fails the events stream in one line saying so, exit 1', async () => {
+    const run = await syncHour(await archiveWithBigEvent(48));
+    const failure = "stream events failed: an exported event is too large to decode in a worker thread's 128 MB heap; please report it at tap-amplitude's issue tracker";
+    expect(stderrLines(run).filter((l) => l.startsWith('ERROR') || l.startsWith('CRITICAL'))).toEqual([
+      `ERROR ${failure}`,
+      `CRITICAL 1 stream failed; the state written covers everything extracted. First failure: ${failure}`,
+    ]);
+    expect(run.code).toBe(1);
+    expect(recordsOf(parseMessages(run.stdout), 'events')).toEqual([]);
+  });
+});
