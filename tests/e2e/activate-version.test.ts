@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastState, parseMessages, runCli, tempDir, writeJson, type SingerMessage } from '../helpers/cli.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
+import { discoverSelecting } from './support/e2e.js';
 
 const DAY_MS = 86_400_000;
 const START = '2026-06-01T00:00:00Z';
@@ -30,9 +31,7 @@ async function sync(sim: Simulator, chartIds: string[], state?: unknown, setting
   const dir = tempDir();
   const config = { api_key: 'demo-api-key', secret_key: 'demo-secret-key', api_url: sim.url, start_date: START, end_date: END_2, chart_ids: chartIds, ...settings };
   // Every stream but the events, whose many records would only slow this down.
-  const discovered = await runCli(['--config', writeJson(dir, 'config.json', config), '--discover']);
-  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
-  for (const s of catalog.streams) for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = s.tap_stream_id !== 'events';
+  const catalog = await discoverSelecting(config, (stream) => stream !== 'events');
   const args = ['--config', writeJson(dir, 'config.json', config), '--catalog', writeJson(dir, 'catalog.json', catalog)];
   if (state !== undefined) args.push('--state', writeJson(dir, 'state.json', state));
   const run = await runCli(args, { timeoutMs: 30_000 });

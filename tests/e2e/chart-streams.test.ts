@@ -6,6 +6,7 @@ import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type S
 import { schemaErrors } from '../helpers/schema-validator.js';
 import { eventTypeRecord } from '../helpers/expected.js';
 import { createSimulator, type ChartModel, type Simulator } from '../simulator/server.js';
+import { discoverSelecting } from './support/e2e.js';
 
 // One ID per layout prefix of the simulator, plus the real recorded chart; each also exported
 // without TABs (the `plain` suffix), which must give the same rows.
@@ -62,13 +63,7 @@ function configFor(chartIds: string[]): Record<string, unknown> {
 /** Discovery with `discoverIds`, then a sync with `syncIds` selecting `selected(stream)` streams. */
 async function runCharts(syncIds: string[], opts: { discoverIds?: string[]; selected?: (stream: string) => boolean } = {}): Promise<Run> {
   const dir = tempDir();
-  const discovered = await runCli(['--config', writeJson(dir, 'discover.json', configFor(opts.discoverIds ?? syncIds)), '--discover']);
-  expect(discovered.code).toBe(0);
-  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
-  const selected = opts.selected ?? ((s: string) => s.startsWith('chart'));
-  for (const s of catalog.streams) {
-    for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = selected(s.tap_stream_id);
-  }
+  const catalog = await discoverSelecting(configFor(opts.discoverIds ?? syncIds), opts.selected ?? ((s) => s.startsWith('chart')));
   const result = await runCli(['--config', writeJson(dir, 'config.json', configFor(syncIds)), '--catalog', writeJson(dir, 'catalog.json', catalog)], {
     timeoutMs: 20_000,
   });

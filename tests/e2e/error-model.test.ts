@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lastState, parseMessages, recordsOf, runCli, tempDir, writeJson, type CliResult } from '../helpers/cli.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { eventTypeRecord } from '../helpers/expected.js';
-import { requireBuild, stderrLines } from './support/e2e.js';
+import { discoverSelecting, requireBuild, stderrLines } from './support/e2e.js';
 
 const API_KEY = 'errorModelApiKey-3f9a1c';
 const SECRET_KEY = 'errorModelSecret-8d2e7b';
@@ -28,12 +28,7 @@ afterAll(async () => {
 async function sync(config: Record<string, unknown>, selected: (stream: string) => boolean): Promise<CliResult> {
   const dir = tempDir();
   const settings = { api_key: API_KEY, secret_key: SECRET_KEY, api_url: sim.url, start_date: '2026-06-01', ...config };
-  const discovered = await runCli(['--config', writeJson(dir, 'discover.json', settings), '--discover']);
-  expect(discovered.code).toBe(0);
-  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
-  for (const s of catalog.streams) {
-    for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = selected(s.tap_stream_id);
-  }
+  const catalog = await discoverSelecting(settings, selected);
   return runCli(['--config', writeJson(dir, 'config.json', settings), '--catalog', writeJson(dir, 'catalog.json', catalog)], { timeoutMs: 20_000 });
 }
 

@@ -10,7 +10,7 @@ import { parseMessages, recordsOf, runCli, tempDir, writeJson, type CliResult } 
 import { fixture } from '../helpers/paths.js';
 import { createSimulator, type Simulator } from '../simulator/server.js';
 import { zipStream } from '../simulator/zip-writer.js';
-import { requireBuild, stderrLines } from './support/e2e.js';
+import { discoverSelecting, requireBuild, stderrLines } from './support/e2e.js';
 
 const MIB = 1024 * 1024;
 const recorded = readFileSync(fixture('export-hour.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -50,12 +50,7 @@ async function syncHour(archive: Buffer): Promise<CliResult> {
     start_date: '2026-06-16T11:00:00Z',
     end_date: '2026-06-16T12:00:00Z',
   };
-  const discovered = await runCli(['--config', writeJson(dir, 'discover.json', settings), '--discover']);
-  expect(discovered.code).toBe(0);
-  const catalog = JSON.parse(discovered.stdout) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
-  for (const s of catalog.streams) {
-    for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = s.tap_stream_id === 'events';
-  }
+  const catalog = await discoverSelecting(settings, (stream) => stream === 'events');
   return runCli(['--config', writeJson(dir, 'config.json', settings), '--catalog', writeJson(dir, 'catalog.json', catalog)], { timeoutMs: 60_000 });
 }
 

@@ -1,14 +1,28 @@
 // Shared pieces of the CLI end-to-end tests: shell pipelines (a real `|` between processes),
-// a port nothing listens on, the package version, and the checks every bad-input run must pass.
+// a port nothing listens on, the package version, a discovered catalog with chosen streams, and the
+// checks every bad-input run must pass.
 import { expect } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { runProcess, type CliResult } from '../../helpers/cli.js';
+import { runCli, runProcess, tempDir, writeJson, type CliResult } from '../../helpers/cli.js';
 import { cliPath, repoRoot } from '../../helpers/paths.js';
 
 export const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 export const supportDir = path.join(repoRoot, 'tests', 'e2e', 'support');
+
+export interface DiscoveredCatalog {
+  streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[];
+}
+
+/** The built CLI's --discover for `config`, with the streams `pick` chooses selected and the others not. */
+export async function discoverSelecting(config: Record<string, unknown>, pick: (stream: string) => boolean): Promise<DiscoveredCatalog> {
+  const discovered = await runCli(['--config', writeJson(tempDir(), 'discover.json', config), '--discover']);
+  expect(discovered.code).toBe(0);
+  const catalog = JSON.parse(discovered.stdout) as DiscoveredCatalog;
+  for (const s of catalog.streams) for (const m of s.metadata) if (m.breadcrumb.length === 0) m.metadata.selected = pick(s.tap_stream_id);
+  return catalog;
+}
 
 /** The e2e suites run the built CLI; `make test` builds before running jest. */
 export function requireBuild(): void {
