@@ -27,10 +27,10 @@ const TIMESTAMP_FIELDS: ReadonlySet<string> = new Set(EXPORT_TIMESTAMP_FIELDS);
 
 // Numeric fields some exports carry as text (`"sample_rate": "0.5"`, amplitude-api.md §5.5): a
 // number in the record, so a SQL target gets one column type; text that is no number becomes null.
-const NUMERIC_FIELDS: readonly string[] = ['sample_rate', '$schema', 'location_lat', 'location_lng'];
+export const NUMERIC_FIELDS: readonly string[] = ['sample_rate', '$schema', 'location_lat', 'location_lng'];
 const NUMERIC_FIELD_SET: ReadonlySet<string> = new Set(NUMERIC_FIELDS);
 
-function numberFromText(text: string): number | null {
+export function numberFromText(text: string): number | null {
   const n = text.trim() === '' ? NaN : Number(text);
   return Number.isFinite(n) ? n : null;
 }

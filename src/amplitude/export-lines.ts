@@ -10,11 +10,12 @@ export function exportChunkLines(chunk: Uint8Array): string[] {
 export function nonBlankLines(text: string): string[] {
   const lines = text.split('\n');
   let kept = 0;
-  for (const line of lines) if (!isBlank(line)) lines[kept++] = line;
+  for (const line of lines) if (!isBlankLine(line)) lines[kept++] = line;
   lines.length = kept;
   return lines;
 }
 
-function isBlank(line: string): boolean {
+/** A line with nothing but whitespace, which the export may carry between events. */
+export function isBlankLine(line: string): boolean {
   return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0);
 }

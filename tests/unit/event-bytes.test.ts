@@ -1,0 +1,246 @@
+// The byte scanner of the events stream (event-bytes.ts): what it writes, written out by hand for
+// each rule; that it takes the lines real exports are made of instead of declining them; that it
+// declines every line it cannot reproduce exactly; and, over thousands of generated lines with
+// every spelling JSON allows, that whatever it writes equals the exact path (transformEventLine,
+// then the ASCII escaping), which its own tests pin to hand-written text.
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { EventRecordScanner, NEEDS_TEXT } from '../../src/amplitude/event-bytes.js';
+import { transformEventLine, type KeySelection } from '../../src/amplitude/event-line.js';
+import { asciiJson } from '../../src/singer/writer.js';
+import { fixture } from '../helpers/paths.js';
+
+/** The scanner's text for a line, or null when it declines. */
+function scan(line: string | Uint8Array, selected: KeySelection | null = null, scanner = new EventRecordScanner(selected)): string | null {
+  const src = typeof line === 'string' ? Buffer.from(line, 'utf8') : Buffer.from(line);
+  const out = Buffer.alloc(src.length * 4 + 64);
+  const end = scanner.write(src, 0, src.length, out, 0);
+  return end === NEEDS_TEXT ? null : out.toString('latin1', 0, end);
+}
+
+const exact = (line: string, selected: KeySelection | null = null): string => asciiJson(transformEventLine(line, selected).recordJson);
+
+describe('what the scanner writes', () => {
+  it.each([
+    ['timestamps: space → T, Z added, fraction kept', '{"event_time":"2026-06-16 11:57:13.345000","x":1}', '{"event_time":"2026-06-16T11:57:13.345000Z","x":1}'],
+    ['a timestamp already in RFC 3339 UTC', '{"event_time":"2026-06-16T11:57:13Z"}', '{"event_time":"2026-06-16T11:57:13Z"}'],
+    ['a timestamp marked +00:00', '{"processed_time":"2026-06-16 11:57:13+00:00"}', '{"processed_time":"2026-06-16T11:57:13Z"}'],
+    ['a T timestamp without a zone', '{"processed_time":"2026-06-16T11:57:13.5"}', '{"processed_time":"2026-06-16T11:57:13.5Z"}'],
+    ['an empty timestamp becomes null', '{"user_creation_time":"","a":2}', '{"user_creation_time":null,"a":2}'],
+    ['an unrecognised timestamp stays', '{"event_time":"2026-02-30 00:00:00","b":"2026-06-16 11:57:13"}', '{"event_time":"2026-02-30 00:00:00","b":"2026-06-16 11:57:13"}'],
+    ['a timestamp that is no string stays', '{"event_time":1718539033,"client_event_time":null}', '{"event_time":1718539033,"client_event_time":null}'],
+    ['a nested member named like a timestamp stays', '{"data":{"event_time":"2026-06-16 11:57:13"}}', '{"data":{"event_time":"2026-06-16 11:57:13"}}'],
+    ['numeric fields sent as text', '{"sample_rate":"0.50","$schema":" 12 ","location_lat":"","location_lng":"north"}', '{"sample_rate":0.5,"$schema":12,"location_lat":null,"location_lng":null}'],
+    ['numeric fields sent as numbers', '{"sample_rate":0.50,"location_lat":35.592}', '{"sample_rate":0.5,"location_lat":35.592}'],
+    ['numbers in their shortest form', '{"a":[1.0,1E2,-0,0.000001,1e-7,1.5e+3,-12.50,123456789012345,0]}', '{"a":[1,100,0,0.000001,1e-7,1500,-12.5,123456789012345,0]}'],
+    ['spacing between tokens dropped, inside strings kept', ' {"a" : [ 1 , { "b" :\t"c d" } ] ,\r"e":true}\r'.trimStart(), '{"a":[1,{"b":"c d"}],"e":true}'],
+    ['non-ASCII as lowercase \\u escapes, astral as a pair', '{"c":"São ☕ 😀"}', '{"c":"S\\u00e3o \\u2615 \\ud83d\\ude00"}'],
+    ['escapes JSON.stringify keeps', String.raw`{"q":"a\"b\\c\n\t\r\b\f"}`, String.raw`{"q":"a\"b\\c\n\t\r\b\f"}`],
+    ['\\/ is a slash', String.raw`{"u":"https:\/\/x"}`, '{"u":"https://x"}'],
+    ['\\u escapes as JSON.stringify and the ASCII escaping write them', String.raw`{"u":"\u0041\u00E9\u0022\u005C\u000A\u0001\u007f\uD83D\uDE00\uDC00"}`, String.raw`{"u":"A\u00e9\"\\\n\u0001` + '\x7f' + String.raw`\ud83d\ude00\udc00"}`],
+    ['non-ASCII keys of nested objects', '{"p":{"città":"Roma"}}', '{"p":{"citt\\u00e0":"Roma"}}'],
+    ['empty containers', '{"a":{},"b":[],"c":[{}],"d":""}', '{"a":{},"b":[],"c":[{}],"d":""}'],
+    ['an empty record', '{ }', '{}'],
+    ['a key named __proto__', '{"__proto__":{"x":1},"a":1}', '{"__proto__":{"x":1},"a":1}'],
+  ])('%s', (_label, line, expected) => {
+    expect(scan(line)).toBe(expected);
+    expect(exact(line)).toBe(expected);
+  });
+
+  it('keeps only the selected top-level keys, commas and all, whichever are dropped', () => {
+    const line = '{"a":1,"b":"2026-06-16 11:57:13","event_time":"2026-06-16 11:57:13","c":[1,2],"d":{"e":1}}';
+    const cases: Array<[string[], string]> = [
+      [['a', 'c'], '{"a":1,"c":[1,2]}'],
+      [['c', 'd'], '{"c":[1,2],"d":{"e":1}}'],
+      [['event_time'], '{"event_time":"2026-06-16T11:57:13Z"}'],
+      [['a'], '{"a":1}'],
+      [['d'], '{"d":{"e":1}}'],
+      [[], '{}'],
+    ];
+    for (const [keep, expected] of cases) {
+      expect(scan(line, new Set(keep))).toBe(expected);
+      expect(scan(line.replaceAll(',', ' , '), new Set(keep))).toBe(expected);
+    }
+  });
+
+  it('takes every line of the real export without declining, and writes what the exact path writes', () => {
+    const lines = readFileSync(fixture('export-hour.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    const scanner = new EventRecordScanner(null);
+    for (const line of lines) {
+      const text = scan(line, null, scanner);
+      expect(text).not.toBeNull();
+      expect(text).toBe(exact(line));
+    }
+  });
+
+  it('reads a line in the middle of a buffer and writes after what is already there', () => {
+    const src = Buffer.from('xx{"event_time":"2026-06-16 11:57:13"}yy');
+    const out = Buffer.alloc(64, 0x2e);
+    const end = new EventRecordScanner(null).write(src, 2, src.length - 2, out, 3);
+    expect(out.toString('latin1', 0, end)).toBe('...{"event_time":"2026-06-16T11:57:13Z"}');
+  });
+
+  it('says how much room a record needs when the output is too small, and writes it whole when given that', () => {
+    const line = Buffer.from('{"a":"' + 'é'.repeat(40) + '","n":1e15,"m":[' + '1e15,'.repeat(20) + '0]}');
+    const scanner = new EventRecordScanner(null);
+    const small = Buffer.alloc(20);
+    const needed = scanner.write(line, 0, line.length, small, 0);
+    const expected = exact(line.toString('utf8'));
+    expect(needed).toBe(expected.length);
+    const room = Buffer.alloc(needed);
+    expect(room.toString('latin1', 0, scanner.write(line, 0, line.length, room, 0))).toBe(expected);
+  });
+});
+
+describe('lines the scanner declines', () => {
+  it.each([
+    ['an integer beyond 2^53', '{"a":9007199254740993}'],
+    ['a number beyond 2^53 in exponent form', '{"a":[1e300]}'],
+    ['a numeric field whose text is beyond 2^53', '{"sample_rate":"1e20"}'],
+    ['a 16-digit integer beyond 2^53', '{"a":{"b":9999999999999999}}'],
+    ['an array-index key', '{"e":{"0":1}}'],
+    ['a top-level key starting with a digit', '{"1a":1}'],
+    ['a duplicate top-level key', '{"a":1,"b":2,"a":3}'],
+    ['a duplicate nested key', '{"e":{"k":1,"j":2,"k":3}}'],
+    ['a duplicate empty nested key', '{"e":{"":1,"":2}}'],
+    ['an escaped top-level key', String.raw`{"\u0061":1}`],
+    ['an escaped nested key', String.raw`{"e":{"\u0061":1}}`],
+    ['a non-ASCII top-level key', '{"città":1}'],
+    ['an escaped timestamp', String.raw`{"event_time":"2026-06-16 11:57:13\u002e5"}`],
+    ['nesting deeper than 64', `{"a":${'['.repeat(64)}${']'.repeat(64)}}`],
+    ['leading spacing', ' {"a":1}'],
+    ['no object', '[1,2]'],
+  ])('%s', (_label, line) => {
+    expect(scan(line)).toBeNull();
+  });
+
+  it('accepts nesting 64 deep', () => {
+    const line = `{"a":${'['.repeat(63)}${']'.repeat(63)}}`;
+    expect(scan(line)).toBe(line);
+  });
+
+  it.each([
+    ['a trailing comma', '{"a":1,}'],
+    ['a missing colon', '{"a" 1}'],
+    ['a missing value', '{"a":}'],
+    ['a bare word', '{"a":nul}'],
+    ['a truncated word', '{"a":tru'],
+    ['a leading zero', '{"a":01}'],
+    ['a lone minus', '{"a":-}'],
+    ['a dot without digits', '{"a":1.}'],
+    ['an exponent without digits', '{"a":1e+}'],
+    ['a plus sign', '{"a":+1}'],
+    ['an unknown escape', String.raw`{"a":"\x41"}`],
+    ['a short \\u escape', String.raw`{"a":"\u12"}`],
+    ['a bad hex digit', String.raw`{"a":"\u12g4"}`],
+    ['a raw control character', '{"a":"x\u0001y"}'],
+    ['an unterminated string', '{"a":"abc'],
+    ['an unterminated object', '{"a":{"b":1}'],
+    ['an unterminated array', '{"a":[1,2'],
+    ['a missing comma in an array', '{"a":[1 2]}'],
+    ['text after the object', '{"a":1} x'],
+    ['a second object', '{"a":1}{"b":2}'],
+  ])('invalid JSON: %s', (_label, line) => {
+    expect(scan(line)).toBeNull();
+    expect(() => transformEventLine(line)).toThrow();
+  });
+
+  it.each([
+    ['a stray continuation byte', [0x80]],
+    ['an overlong form', [0xc0, 0xaf]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['a UTF-8-encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a lead byte never used', [0xff]],
+  ])('invalid UTF-8: %s', (_label, bytes) => {
+    const line = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from(bytes), Buffer.from('y"}')]);
+    expect(scan(line)).toBeNull();
+  });
+
+  it('declines once a line repeats a top-level key, and takes the next line with the same keys', () => {
+    const scanner = new EventRecordScanner(null);
+    expect(scan('{"a":1,"b":2}', null, scanner)).toBe('{"a":1,"b":2}');
+    expect(scan('{"a":1,"a":2}', null, scanner)).toBeNull();
+    expect(scan('{"a":1,"b":2}', null, scanner)).toBe('{"a":1,"b":2}');
+    expect(scan('{"b":1,"a":2}', null, scanner)).toBe('{"b":1,"a":2}');
+  });
+});
+
+// A seeded generator of JSON lines in every spelling JSON allows.
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const space = (): string => (next() < 0.15 ? pick([' ', '\t', '\r', '  ', ' \r\t']) : '');
+  const CHARS = ['a', 'Z', ' ', '"', '\\', '/', '\n', '\u0001', '\u001f', '\u007f', 'é', 'ß', '☕', '中', '😀', '\u2028', '\ud800', '\udfff', 'x'];
+  const TIMESTAMPS = ['2026-06-16 11:57:13.345000', '2026-06-16T11:57:13', '2024-02-29 23:59:59.1Z', '2026-06-16 11:57:13+00:00', '', '2026-13-01 00:00:00', 'soon', '2023-02-29 00:00:00'];
+  const NUMBERS = ['0', '-0', '7', '-12', '1.5', '1.50', '1e3', '1E-2', '-0.0', '0.1', '123456789012345', '1234567890123456', '2.5e-8', '3.14159', '-1.25e+2'];
+  const number = (): string => (next() < 0.01 ? pick(['9007199254740993', '1e21']) : pick(NUMBERS));
+  const charText = (c: string): string => {
+    const code = c.charCodeAt(0);
+    const r = next();
+    if (c === '"' || c === '\\') return r < 0.7 ? `\\${c}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) return r < 0.5 && c === '\n' ? '\\n' : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (c === '/' && r < 0.3) return '\\/';
+    if (r < 0.1) return c.length === 2 ? [...c].map((u) => `\\u${u.charCodeAt(0).toString(16)}`).join('') : `\\u${code.toString(16).padStart(4, '0')}`;
+    return c;
+  };
+  const string = (): string => `"${Array.from({ length: Math.floor(next() * 6) }, () => charText(pick(CHARS))).join('')}"`;
+  const key = (): string => (next() < 0.01 ? `"${Math.floor(next() * 3)}"` : next() < 0.05 ? pick(['"città"', '"__proto__"', '"x y"', '""']) : `"${pick([...'abcdefghijklmnopqrstuvwxyz'])}${Math.floor(next() * 100)}"`);
+  const value = (depth: number): string => {
+    const r = next();
+    if (depth > 3 || r < 0.45) return pick([string, number, () => pick(['true', 'false', 'null'])])();
+    if (r < 0.7) return `[${space()}${Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1)).join(`${space()},${space()}`)}${space()}]`;
+    const members = Array.from({ length: Math.floor(next() * 4) }, () => `${key()}${space()}:${space()}${value(depth + 1)}`);
+    return `{${space()}${members.join(`${space()},${space()}`)}${space()}}`;
+  };
+  const TOP = ['uuid', 'event_time', 'server_upload_time', 'user_creation_time', 'sample_rate', 'location_lat', 'event_properties', 'user_id', 'data', 'city'];
+  const line = (): string => {
+    const keys = TOP.filter(() => next() < 0.8);
+    if (next() < 0.02) keys.push(pick(TOP));
+    const members = keys.map((k) => {
+      const v = k.endsWith('_time') && next() < 0.8 ? `"${pick(TIMESTAMPS)}"` : (k === 'sample_rate' || k === 'location_lat') && next() < 0.5 ? `"${number()}"` : value(0);
+      return `"${k}"${space()}:${space()}${v}`;
+    });
+    return `{${space()}${members.join(`${space()},${space()}`)}${space()}}${space()}`;
+  };
+  return { line, next };
+}
+
+describe('the scanner against the exact path on generated lines', () => {
+  it('writes, for every line it takes, exactly what transformEventLine and the ASCII escaping write, with and without a selection', () => {
+    const { line, next } = generator(20261207);
+    const selections: Array<KeySelection | null> = [null, new Set(['uuid', 'event_time', 'data', 'sample_rate']), new Set(['city'])];
+    const scanners = selections.map((s) => new EventRecordScanner(s));
+    let taken = 0;
+    let declined = 0;
+    for (let n = 0; n < 4000; n++) {
+      let text = line();
+      // Now and then a byte or two knocked out, to reach invalid lines too.
+      if (next() < 0.05) {
+        const at = Math.floor(next() * text.length);
+        text = text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 2));
+      }
+      for (let k = 0; k < selections.length; k++) {
+        const got = scan(text, selections[k] ?? null, scanners[k]);
+        let expected: string | null;
+        try {
+          expected = exact(text, selections[k] ?? null);
+        } catch {
+          expected = null;
+        }
+        if (got === null) {
+          declined++;
+          continue;
+        }
+        taken++;
+        expect({ text, got }).toEqual({ text, got: expected });
+      }
+    }
+    // Most generated lines are taken; declined ones hold digit keys, duplicates, big numbers or errors.
+    expect(taken).toBeGreaterThan(declined);
+  });
+});
