@@ -1,5 +1,5 @@
 // The events stream's archives decoded on both cores: the main thread reads and gunzips an archive
-// (zlib runs on libuv's thread pool) and cuts it into chunks of whole lines; worker threads parse,
+// (zlib runs on libuv's thread pool) and cuts it into chunks of whole lines; worker threads scan,
 // transform and frame the chunks as RECORD lines, round robin, while the main thread writes what
 // came back before. Batches come back in archive order, a few chunks ahead at most. Without the
 // compiled worker file (the TypeScript test run) the same framing runs in-thread.
@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { readExportChunks } from '../amplitude/export-archive.js';
 import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
-import { frameChunk, keptKeys, type FramedBatch, type FrameSpec } from './event-frames.js';
+import { eventFramer, EventTooLargeError, frameChunk, type FramedBatch, type FrameSpec } from './event-frames.js';
 
 /** A chunk to frame; the spec is sent when it changes. */
 export interface DecodeTask {
@@ -18,16 +18,16 @@ export interface DecodeTask {
   spec?: FrameSpec;
 }
 
-export type DecodeReply = { ok: true; bytes: Uint8Array; count: number } | { ok: false; lineError: boolean; message: string };
+export type DecodeReply = { ok: true; bytes: Uint8Array; count: number } | { ok: false; failure: 'line' | 'too-large' | 'other'; message: string };
 
-/** Big enough that messaging costs little, small enough that memory stays flat. */
-const CHUNK_BYTES = 512 * 1024;
+/** Big enough that messaging costs little (1 MB: about 600 events), small enough that memory stays flat. */
+const CHUNK_BYTES = 1024 * 1024;
 const AHEAD_PER_WORKER = 2;
 const MAX_WORKERS = 4;
 // A worker's old generation, capped so that the tap's RSS stays flat as archives grow (V8 would
-// otherwise let each worker's heap grow with the data). A chunk holds whole lines, so the heap
-// must fit the longest line several times over: 128 MB still frames a 24 MB event, more than the
-// 20 MB Amplitude's batch upload accepts in one request (tests/e2e/large-event.test.ts).
+// otherwise let each worker's heap grow with the data). The byte scanner holds no event on the
+// heap; a line it declines is decoded as text, which takes events of up to 32 MB in this heap
+// (event-frames.ts, tests/e2e/large-event.test.ts).
 const WORKER_HEAP_MB = 128;
 
 const TOO_BIG = `an exported event is too large to decode in a worker thread's ${WORKER_HEAP_MB} MB heap; please report it at tap-amplitude's issue tracker`;
@@ -92,9 +92,9 @@ export class EventsDecoder {
     const chunks = readExportChunks(file, CHUNK_BYTES)[Symbol.asyncIterator]();
     try {
       if (this.workerUrl === null) {
-        const kept = keptKeys(new Set(spec.selected), spec.declared);
+        const framer = eventFramer(spec);
         for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-          const batch = frameChunk(next.value, spec, kept);
+          const batch = frameChunk(next.value, spec, framer);
           if (batch.count > 0) yield batch;
         }
         return;
@@ -118,7 +118,10 @@ export class EventsDecoder {
         const head = queue.shift();
         if (head === undefined) return;
         const reply = await head;
-        if (!reply.ok) throw reply.lineError ? new EventLineError(reply.message) : new Error(reply.message);
+        if (!reply.ok) {
+          if (reply.failure === 'line') throw new EventLineError(reply.message);
+          throw reply.failure === 'too-large' ? new EventTooLargeError(reply.message) : new Error(reply.message);
+        }
         if (reply.count > 0) yield { bytes: reply.bytes, count: reply.count };
       }
     } finally {

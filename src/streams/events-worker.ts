@@ -2,28 +2,29 @@
 // (event-frames.ts) and sends the bytes back without copying. Chunks are answered in the order
 // they arrive.
 import { parentPort } from 'node:worker_threads';
-import { EventLineError, type KeySelection } from '../amplitude/event-line.js';
-import { frameChunk, keptKeys, type FrameSpec } from './event-frames.js';
+import { EventLineError } from '../amplitude/event-line.js';
+import { eventFramer, EventTooLargeError, frameChunk, type EventFramer, type FrameSpec } from './event-frames.js';
 import type { DecodeReply, DecodeTask } from './events-decoder.js';
 
 const port = parentPort;
 if (port === null) throw new Error('events-worker.js runs as a worker thread only');
 
 let spec: FrameSpec | null = null;
-let kept: KeySelection | null = null;
+let framer: EventFramer | null = null;
 
 port.on('message', (task: DecodeTask) => {
   if (task.spec) {
     spec = task.spec;
-    kept = keptKeys(new Set(spec.selected), spec.declared);
+    framer = eventFramer(spec);
   }
   let reply: DecodeReply;
   try {
-    if (spec === null) throw new Error('no frame spec received');
-    const batch = frameChunk(task.chunk, spec, kept);
+    if (spec === null || framer === null) throw new Error('no frame spec received');
+    const batch = frameChunk(task.chunk, spec, framer);
     reply = { ok: true, bytes: batch.bytes, count: batch.count };
   } catch (err) {
-    reply = { ok: false, lineError: err instanceof EventLineError, message: err instanceof Error ? err.message : String(err) };
+    const failure = err instanceof EventLineError ? 'line' : err instanceof EventTooLargeError ? 'too-large' : 'other';
+    reply = { ok: false, failure, message: err instanceof Error ? err.message : String(err) };
   }
   port.postMessage(reply, reply.ok ? [reply.bytes.buffer as ArrayBuffer] : []);
 });
