@@ -184,13 +184,13 @@ describe('chunks', () => {
     }
   });
 
-  it('cuts a member at the newlines of its 64 KiB gunzip chunks, also when a chunk ends exactly at a newline', async () => {
-    // 5,000 lines of 16 bytes: the first 64 KiB (65,536 bytes) hold exactly 4,096 whole lines.
-    const text = Array.from({ length: 5000 }, (_, i) => `{"n":"${String(i).padStart(7, '0')}"}\n`).join('');
-    expect(text.length).toBe(80_000);
+  it('cuts a member at the newlines of its 256 KiB gunzip chunks, also when a chunk ends exactly at a newline', async () => {
+    // 20,000 lines of 16 bytes: the first 256 KiB (262,144 bytes) hold exactly 16,384 whole lines.
+    const text = Array.from({ length: 20_000 }, (_, i) => `{"n":"${String(i).padStart(7, '0')}"}\n`).join('');
+    expect(text.length).toBe(320_000);
     const file = writeTemp(buildZip([{ name: 'even.json.gz', data: gz(text) }]).zip);
     const chunks = await chunksOf(file, 1);
-    expect(chunks.map((c) => c.length)).toEqual([65_536, 14_464]);
+    expect(chunks.map((c) => c.length)).toEqual([262_144, 57_856]);
     expect(chunks.join('')).toBe(text);
   });
 });
