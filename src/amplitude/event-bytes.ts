@@ -255,7 +255,8 @@ export class EventRecordScanner {
     this.i = j + 1;
     const known = this.topKeys.get(hash) ?? null;
     for (let k = known; k !== null; k = k.next) if (k.bytes.length === this.i - start && sameBytes(k.bytes, src, start)) return k;
-    const bytes = src.slice(start, this.i);
+    // A copy (Buffer.slice would be a view of the chunk, whose buffer is reused or sent away).
+    const bytes = Uint8Array.prototype.slice.call(src, start, this.i);
     const name = Buffer.from(bytes.buffer, bytes.byteOffset + 1, bytes.length - 2).toString('latin1');
     const entry: TopKey = {
       bytes,

@@ -73,6 +73,20 @@ describe('what the scanner writes', () => {
     }
   });
 
+  it('keeps its own copy of the keys it has seen: the chunk they came from may be sent to another thread or filled again', () => {
+    const scanner = new EventRecordScanner(null);
+    const line = '{"uuid":"u","event_time":"2026-06-16 11:57:13"}';
+    // A Buffer, as the framing passes (Buffer.slice would make a view), over a buffer of its own.
+    const first = Buffer.from(new ArrayBuffer(line.length));
+    first.write(line, 'latin1');
+    const out = Buffer.alloc(128);
+    expect(scanner.write(first, 0, first.length, out, 0)).toBeGreaterThan(0);
+    structuredClone(first.buffer, { transfer: [first.buffer] }); // detaches it, as postMessage does
+    const second = Buffer.from(line);
+    const end = scanner.write(second, 0, second.length, out, 0);
+    expect(out.toString('latin1', 0, end)).toBe('{"uuid":"u","event_time":"2026-06-16T11:57:13Z"}');
+  });
+
   it('reads a line in the middle of a buffer and writes after what is already there', () => {
     const src = Buffer.from('xx{"event_time":"2026-06-16 11:57:13"}yy');
     const out = Buffer.alloc(64, 0x2e);
