@@ -155,7 +155,13 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
               if (progress.count === 0) extractedAt = JSON.stringify(now().toISOString());
               lines = withVersion(lines, version, extractedAt);
             }
-            writer.framedLines(lines);
+            // The stream may reuse its buffer once written; a copy made above frees it at once.
+            if (lines === item.recordLines) {
+              writer.framedLines(lines, item.written);
+            } else {
+              writer.framedLines(lines);
+              item.written?.();
+            }
             progress.records(take);
             metrics.countRecords(sel.name, take);
           } else if ('recordsJson' in item) {

@@ -45,25 +45,26 @@ export async function assertZipMagic(filePath: string): Promise<void> {
  * Every member's decompressed bytes, member after member in central-directory order, as UTF-8
  * chunks of whole lines (each chunk ends at a newline, except possibly a member's last) of at least
  * `minBytes` where the member allows, for `exportChunkLines` (export-lines.ts) to split, possibly
- * on another thread. Each chunk owns its ArrayBuffer, so it can be transferred to a worker. Memory
- * stays bounded by a few chunks plus the longest line, whatever the archive size.
+ * on another thread. Each chunk is the only view of its ArrayBuffer (from `allocate`, which may
+ * hand out a longer, reused one), so it can be transferred to a worker. Memory stays bounded by a
+ * few chunks plus the longest line, whatever the archive size.
  *
  * Nothing is yielded until every member has been read once and checked against the central
  * directory (CRC-32 and size), so a corrupt or truncated archive fails before any line is produced.
  */
-export async function* readExportChunks(filePath: string, minBytes: number): AsyncIterable<Uint8Array> {
+export async function* readExportChunks(filePath: string, minBytes: number, allocate: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)): AsyncIterable<Uint8Array> {
   await assertZipMagic(filePath);
   const source = new FileSource(filePath);
   try {
     const entries = await openCentralDirectory(source);
     for (const entry of entries) await verifyEntry(entry);
-    for (const entry of entries) yield* memberChunks(entry, minBytes);
+    for (const entry of entries) yield* memberChunks(entry, minBytes, allocate);
   } finally {
     source.closeAll();
   }
 }
 
-async function* memberChunks(entry: ZipEntry, minBytes: number): AsyncIterable<Uint8Array> {
+async function* memberChunks(entry: ZipEntry, minBytes: number, allocate: (bytes: number) => Uint8Array): AsyncIterable<Uint8Array> {
   const raw = entry.stream();
   // gunzip checks the gzip trailer (CRC-32 and length) and fails on a truncated or garbled stream.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
@@ -74,7 +75,7 @@ async function* memberChunks(entry: ZipEntry, minBytes: number): AsyncIterable<U
   let size = 0;
   let whole = 0;
   const take = (bytes: number): Uint8Array => {
-    const out = new Uint8Array(bytes);
+    const out = allocate(bytes);
     let at = 0;
     for (const part of parts) {
       const n = Math.min(part.length, bytes - at);

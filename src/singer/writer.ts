@@ -101,11 +101,14 @@ export class SingerWriter {
     this.line(JSON.stringify(msg));
   }
 
-  /** Whole RECORD lines already framed by `recordLine` and made ASCII by `asciiJson` (each ending in a newline), e.g. by a worker thread. */
-  framedLines(bytes: Uint8Array): void {
+  /**
+   * Whole RECORD lines already framed by `recordLine` and made ASCII by `asciiJson` (each ending in
+   * a newline), e.g. by a worker thread. `written` is called once stdout is done with the bytes.
+   */
+  framedLines(bytes: Uint8Array, written?: () => void): void {
     if (this.closedBy) throw this.closedBy;
     this.flushBuffer();
-    this.hand(bytes);
+    this.hand(bytes, written);
   }
 
   /** A STATE is handed over at once: a checkpoint waiting in the buffer through the next long download would be lost to a kill. */
@@ -147,8 +150,11 @@ export class SingerWriter {
     this.hand(chunk);
   }
 
-  private hand(chunk: Uint8Array): void {
-    const ok = this.out.write(chunk, (err) => this.fail(err));
+  private hand(chunk: Uint8Array, written?: () => void): void {
+    const ok = this.out.write(chunk, (err) => {
+      this.fail(err);
+      written?.();
+    });
     if (!ok && !this.drainWait) {
       this.drainWait = new Promise<void>((resolve) => {
         const done = (): void => {

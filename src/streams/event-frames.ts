@@ -15,9 +15,11 @@ export interface FrameSpec {
 }
 
 export interface FramedBatch {
-  /** Newline-terminated RECORD lines, UTF-8, owning its ArrayBuffer (transferable). */
+  /** Newline-terminated RECORD lines, UTF-8, the only view of its ArrayBuffer (transferable). */
   bytes: Uint8Array;
   count: number;
+  /** Called once the bytes are written: their buffer may then be reused. */
+  release?: () => void;
 }
 
 /** Framing state kept from chunk to chunk: the key selection and the byte scanner's key table. */
@@ -61,14 +63,16 @@ export class EventTooLargeError extends StreamFailure {
  * through transformEventLine, and only a record that is not ASCII then is escaped and written
  * again.
  */
-export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFramer): FramedBatch {
+export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFramer, spare?: ArrayBuffer): FramedBatch {
   const src = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const [headText, tailText] = recordFrame(spec.streamJson, JSON.stringify(new Date().toISOString()));
   const head = Buffer.from(asciiJson(headText), 'latin1');
   const tail = Buffer.from(`${tailText}\n`, 'latin1');
   const frame = head.length + tail.length;
   // Records come out about as long as their lines (plus the frame); the buffer grows if they do not.
-  let out = Buffer.allocUnsafeSlow(src.length + (src.length >> 3) + 4096);
+  // A spare buffer (one written out before, handed back) is used when it is big enough.
+  const estimate = src.length + (src.length >> 3) + 4096;
+  let out = spare !== undefined && spare.byteLength >= estimate ? Buffer.from(spare) : Buffer.allocUnsafeSlow(estimate);
   let used = 0;
   let count = 0;
   const room = (bytes: number): void => {

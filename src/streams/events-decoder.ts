@@ -12,17 +12,24 @@ import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
 import { eventFramer, EventTooLargeError, frameChunk, type FramedBatch, type FrameSpec } from './event-frames.js';
 
-/** A chunk to frame; the spec is sent when it changes. */
+/** A chunk to frame; the spec is sent when it changes, and an output buffer already written out, when there is one. */
 export interface DecodeTask {
   chunk: Uint8Array;
   spec?: FrameSpec;
+  spare?: ArrayBuffer;
 }
 
-export type DecodeReply = { ok: true; bytes: Uint8Array; count: number } | { ok: false; failure: 'line' | 'too-large' | 'other'; message: string };
+/** The framed bytes or why not, with the chunk's buffer (`input`) given back. */
+export type DecodeReply =
+  | { ok: true; bytes: Uint8Array; count: number; input: ArrayBuffer }
+  | { ok: false; failure: 'line' | 'too-large' | 'other'; message: string; input: ArrayBuffer };
 
 /** Big enough that messaging costs little (1 MB: about 600 events), small enough that memory stays flat. */
 const CHUNK_BYTES = 1024 * 1024;
 const AHEAD_PER_WORKER = 2;
+// Reused chunk buffers: a chunk is CHUNK_BYTES plus the rest of a gunzip chunk at most, unless a line is longer.
+const INPUT_BUFFER_BYTES = CHUNK_BYTES + 512 * 1024;
+const SPARE_BUFFERS = 8;
 const MAX_WORKERS = 4;
 // A worker's old generation, capped so that the tap's RSS stays flat as archives grow (V8 would
 // otherwise let each worker's heap grow with the data). The byte scanner holds no event on the
@@ -53,12 +60,13 @@ class DecodeWorker {
   }
 
   /** Replies come in the order the chunks were sent. */
-  frame(chunk: Uint8Array, spec: FrameSpec): Promise<DecodeReply> {
+  frame(chunk: Uint8Array, spec: FrameSpec, spare: ArrayBuffer | undefined): Promise<DecodeReply> {
     if (this.failure) return Promise.reject(this.failure);
     const task: DecodeTask = spec === this.sentSpec ? { chunk } : { chunk, spec };
+    if (spare !== undefined) task.spare = spare;
     this.sentSpec = spec;
     const reply = new Promise<DecodeReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    this.worker.postMessage(task, [chunk.buffer as ArrayBuffer]);
+    this.worker.postMessage(task, spare === undefined ? [chunk.buffer as ArrayBuffer] : [chunk.buffer as ArrayBuffer, spare]);
     return reply;
   }
 
@@ -69,8 +77,34 @@ class DecodeWorker {
   }
 }
 
+/**
+ * Buffers handed back and forth between the threads instead of allocated for each chunk: at
+ * hundreds of megabytes a second, allocating and freeing megabyte buffers (mmap, page faults, the
+ * garbage collections external memory triggers) took much of the main thread's time.
+ */
+class SpareBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+
+  /** `bytes` of a spare buffer (all spares have the same size, `size`), or of a new one when more are wanted. */
+  view(bytes: number, size: number): Uint8Array {
+    if (bytes > size) return new Uint8Array(bytes);
+    const reused = this.spare.pop();
+    return new Uint8Array(reused !== undefined && reused.byteLength === size ? reused : new ArrayBuffer(size), 0, bytes);
+  }
+
+  take(): ArrayBuffer | undefined {
+    return this.spare.pop();
+  }
+
+  give(buffer: ArrayBuffer): void {
+    if (this.spare.length < SPARE_BUFFERS && buffer.byteLength > 0) this.spare.push(buffer);
+  }
+}
+
 export class EventsDecoder {
   private workers: DecodeWorker[] | null = null;
+  private readonly inputs = new SpareBuffers();
+  private readonly outputs = new SpareBuffers();
 
   private constructor(
     private readonly workerUrl: URL | null,
@@ -89,7 +123,9 @@ export class EventsDecoder {
 
   /** The archive's records as framed batches, in order. Throws ArchiveError (before any batch) for a corrupt archive. */
   async *decode(file: string, spec: FrameSpec): AsyncGenerator<FramedBatch> {
-    const chunks = readExportChunks(file, CHUNK_BYTES)[Symbol.asyncIterator]();
+    const pooled = this.workerUrl !== null;
+    const allocate = (bytes: number): Uint8Array => (pooled ? this.inputs.view(bytes, INPUT_BUFFER_BYTES) : new Uint8Array(bytes));
+    const chunks = readExportChunks(file, CHUNK_BYTES, allocate)[Symbol.asyncIterator]();
     try {
       if (this.workerUrl === null) {
         const framer = eventFramer(spec);
@@ -111,18 +147,21 @@ export class EventsDecoder {
             read = true;
             break;
           }
-          const reply = (workers[sent++ % workers.length] as DecodeWorker).frame(next.value, spec);
+          const reply = (workers[sent++ % workers.length] as DecodeWorker).frame(next.value, spec, this.outputs.take());
           reply.catch(() => undefined); // awaited below, unless the reader stops first
           queue.push(reply);
         }
         const head = queue.shift();
         if (head === undefined) return;
         const reply = await head;
+        this.inputs.give(reply.input);
         if (!reply.ok) {
           if (reply.failure === 'line') throw new EventLineError(reply.message);
           throw reply.failure === 'too-large' ? new EventTooLargeError(reply.message) : new Error(reply.message);
         }
-        if (reply.count > 0) yield { bytes: reply.bytes, count: reply.count };
+        const { bytes } = reply;
+        if (reply.count > 0) yield { bytes, count: reply.count, release: () => this.outputs.give(bytes.buffer as ArrayBuffer) };
+        else this.outputs.give(bytes.buffer as ArrayBuffer);
       }
     } finally {
       await chunks.return?.();

@@ -1,6 +1,6 @@
 // A decoding worker thread of the events stream: frames chunks of export lines as RECORD lines
-// (event-frames.ts) and sends the bytes back without copying. Chunks are answered in the order
-// they arrive.
+// (event-frames.ts) and sends the bytes back without copying, with the chunk's own buffer, so that
+// the main thread can fill it again. Chunks are answered in the order they arrive.
 import { parentPort } from 'node:worker_threads';
 import { EventLineError } from '../amplitude/event-line.js';
 import { eventFramer, EventTooLargeError, frameChunk, type EventFramer, type FrameSpec } from './event-frames.js';
@@ -17,14 +17,16 @@ port.on('message', (task: DecodeTask) => {
     spec = task.spec;
     framer = eventFramer(spec);
   }
+  const input = task.chunk.buffer as ArrayBuffer;
   let reply: DecodeReply;
   try {
     if (spec === null || framer === null) throw new Error('no frame spec received');
-    const batch = frameChunk(task.chunk, spec, framer);
-    reply = { ok: true, bytes: batch.bytes, count: batch.count };
+    const batch = frameChunk(task.chunk, spec, framer, task.spare);
+    reply = { ok: true, bytes: batch.bytes, count: batch.count, input };
   } catch (err) {
     const failure = err instanceof EventLineError ? 'line' : err instanceof EventTooLargeError ? 'too-large' : 'other';
-    reply = { ok: false, failure, message: err instanceof Error ? err.message : String(err) };
+    reply = { ok: false, failure, message: err instanceof Error ? err.message : String(err), input };
   }
-  port.postMessage(reply, reply.ok ? [reply.bytes.buffer as ArrayBuffer] : []);
+  // The chunk's buffer goes back too, to be filled again.
+  port.postMessage(reply, reply.ok ? [reply.bytes.buffer as ArrayBuffer, input] : [input]);
 });

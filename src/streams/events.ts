@@ -170,7 +170,7 @@ async function* exportWindows(ctx: StreamContext, windows: HourWindow[], decoder
         try {
           for await (const batch of windowRecords(ctx, w, archive.file, decoder, spec)) {
             records += batch.count;
-            yield { recordLines: batch.bytes, count: batch.count };
+            yield batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
           }
           break;
         } catch (err) {

@@ -17,7 +17,7 @@ export type StreamItem =
   | { record: Record<string, unknown> }
   | { recordsJson: string[] }
   /** Whole RECORD lines already framed for this stream (singer/writer.ts `recordLine`), newline-terminated. */
-  | { recordLines: Uint8Array; count: number }
+  | { recordLines: Uint8Array; count: number; /** Called once the lines are written out: their buffer may then be reused. */ written?: () => void }
   | { bookmark: Bookmark; /** What the progress line names as reached (default: the bookmark's values). */ label?: string; progress?: WindowProgress }
   | { incomplete: string };
 

@@ -116,6 +116,24 @@ describe('framed lines', () => {
     expect([out.writes, out.received]).toEqual([1, lineOf('{"id":4}')]);
   });
 
+  it('says when stdout is done with pre-framed lines, so that their buffer can be reused, and not before', async () => {
+    const out = new HeldSink();
+    const writer = new SingerWriter(out);
+    const done: string[] = [];
+    writer.recordJson('"s"', '{"id":1}', TIME);
+    writer.framedLines(Buffer.from(lineOf('{"id":2}'), 'latin1'), () => done.push('first'));
+    writer.framedLines(Buffer.from(lineOf('{"id":3}'), 'latin1'), () => done.push('second'));
+    await tick();
+    expect(done).toEqual([]);
+    out.release();
+    await tick();
+    out.release();
+    await tick();
+    out.release();
+    await tick();
+    expect(done).toEqual(['first', 'second']);
+  });
+
   it('refuses pre-framed lines once the output is closed', async () => {
     const out = new Recorder();
     const writer = new SingerWriter(out);
