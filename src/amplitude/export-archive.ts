@@ -9,6 +9,7 @@ import { createGunzip, crc32 } from 'node:zlib';
 import { Open, type File as ZipEntry } from 'unzipper';
 import { messageOf } from '../errors.js';
 import { AmplitudeBodyError } from './errors.js';
+import { ReadAhead } from './read-ahead.js';
 
 /** The archive is not a zip, is truncated, or has a corrupt member. Callers retry the download. */
 export class ArchiveError extends AmplitudeBodyError {
@@ -25,6 +26,8 @@ const ENCRYPTED_FLAG = 0x1;
 // took about 10% off the ~400 MB sync).
 const GUNZIP_CHUNK = 1 << 18;
 const NEWLINE = 0x0a;
+// Chunks of the next member read before the current one is done (each about the caller's minBytes).
+const MEMBER_READ_AHEAD = 4;
 
 /** Rejects anything whose first 4 bytes are not `PK\x03\x04` (an HTML page or rate-limit text sent with 200, an empty file). */
 export async function assertZipMagic(filePath: string): Promise<void> {
@@ -58,7 +61,22 @@ export async function* readExportChunks(filePath: string, minBytes: number, allo
   try {
     const entries = await openCentralDirectory(source);
     for (const entry of entries) await verifyEntry(entry);
-    for (const entry of entries) yield* memberChunks(entry, minBytes, allocate);
+    const reader = (entry: ZipEntry): ReadAhead<Uint8Array> => new ReadAhead(memberChunks(entry, minBytes, allocate)[Symbol.asyncIterator](), MEMBER_READ_AHEAD);
+    // The next member inflates (up to a few chunks) while the current one is read.
+    let current = entries.length > 0 ? reader(entries[0] as ZipEntry) : null;
+    for (let k = 0; current !== null; k++) {
+      const next = k + 1 < entries.length ? reader(entries[k + 1] as ZipEntry) : null;
+      let finished = false;
+      try {
+        for (let item = await current.next(); item.done !== true; item = await current.next()) yield item.value;
+        finished = true;
+      } finally {
+        await current.close();
+        // Stopped early (an error, or the caller): the next member is not read either.
+        if (!finished) await next?.close();
+      }
+      current = next;
+    }
   } finally {
     source.closeAll();
   }

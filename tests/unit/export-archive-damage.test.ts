@@ -117,23 +117,26 @@ describe('messages for archives that cannot be read', () => {
   });
 
   it('a member that changes on disk after it was checked', async () => {
-    const { zip, dataOffsets } = buildZip(members().map((m) => ({ ...m, method: 'deflated' as const })));
+    // Three members: while one is read the next is already inflating, so the third is the one changed.
+    const three = [...members(), { name: 'a/third.json.gz', data: gz('{"n":3}\n') }];
+    const { zip, dataOffsets } = buildZip(three.map((m) => ({ ...m, method: 'deflated' as const })));
     const file = writeTemp(zip);
     const seen: string[] = [];
     let error: unknown;
     try {
       for await (const chunk of readExportChunks(file, 1)) {
         seen.push(Buffer.from(chunk).toString('utf8'));
+        if (seen.length > 1) continue;
         const fd = openSync(file, 'r+');
-        writeSync(fd, Buffer.from([0xff]), 0, 1, dataOffsets[1]!);
+        writeSync(fd, Buffer.from([0xff]), 0, 1, dataOffsets[2]!);
         closeSync(fd);
       }
     } catch (err) {
       error = err;
     }
-    expect(seen).toEqual(['{"n":1}\n']);
+    expect(seen).toEqual(['{"n":1}\n', '{"n":2}\n']);
     expect((error as Error).name).toBe('ArchiveError');
-    expect((error as Error).message).toMatch(/^zip member a\/second\.json\.gz is unreadable: (Error: )?invalid block type$/);
+    expect((error as Error).message).toMatch(/^zip member a\/third\.json\.gz is unreadable: (Error: )?invalid block type$/);
   });
 
   it('the magic check closes the file, whatever it finds', async () => {
