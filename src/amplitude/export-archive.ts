@@ -27,7 +27,7 @@ const ENCRYPTED_FLAG = 0x1;
 const GUNZIP_CHUNK = 1 << 18;
 const NEWLINE = 0x0a;
 // Chunks of the next member read before the current one is done (each about the caller's minBytes).
-const MEMBER_READ_AHEAD = 4;
+const MEMBER_READ_AHEAD = 2;
 
 /** Rejects anything whose first 4 bytes are not `PK\x03\x04` (an HTML page or rate-limit text sent with 200, an empty file). */
 export async function assertZipMagic(filePath: string): Promise<void> {

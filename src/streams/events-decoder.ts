@@ -29,7 +29,7 @@ const CHUNK_BYTES = 1024 * 1024;
 const AHEAD_PER_WORKER = 2;
 // Reused chunk buffers: a chunk is CHUNK_BYTES plus the rest of a gunzip chunk at most, unless a line is longer.
 const INPUT_BUFFER_BYTES = CHUNK_BYTES + 512 * 1024;
-const SPARE_BUFFERS = 8;
+const SPARE_BUFFERS = 4;
 const MAX_WORKERS = 4;
 // A worker's old generation, capped so that the tap's RSS stays flat as archives grow (V8 would
 // otherwise let each worker's heap grow with the data). The byte scanner holds no event on the
