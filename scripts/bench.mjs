@@ -415,7 +415,7 @@ async function main() {
       targets,
       '',
       ...(bucket ? [bucket.markdown] : []),
-      'Reproduce with `make bench` (archives are generated once under bench/data/ and reused; `make clean` removes them).',
+      'Reproduce with `make bench` (archives are generated once under bench/data/ and reused; `make clean` removes them). This file is written whole by each run; notes on what changed the numbers, measured by hand, are in [notes.md](notes.md).',
       '',
     ].join('\n');
     console.log('');
