@@ -3,7 +3,7 @@
 // never by scanning for data descriptors: a stored member's gzip bytes can contain `PK\x07\x08`,
 // which makes forward-only parsers (unzipper `Parse()`) stop early (quirk 1).
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { Open, type File as ZipEntry } from 'unzipper';
@@ -18,6 +18,10 @@ export class ArchiveError extends AmplitudeBodyError {
 
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 const CENTRAL_DIRECTORY_SIGNATURE = 0x02014b50;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_BYTES = 30;
+// Reads of a stored member's bytes (unzipper's own streams keep 64 KiB, see FileSource.stream).
+const STORED_READ_BYTES = 1 << 20;
 const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED_FLAG = 0x1;
@@ -60,8 +64,8 @@ export async function* readExportChunks(filePath: string, minBytes: number, allo
   const source = new FileSource(filePath);
   try {
     const entries = await openCentralDirectory(source);
-    for (const entry of entries) await verifyEntry(entry);
-    const reader = (entry: ZipEntry): ReadAhead<Uint8Array> => new ReadAhead(memberChunks(entry, minBytes, allocate)[Symbol.asyncIterator](), MEMBER_READ_AHEAD);
+    for (const entry of entries) await verifyEntry(entry, source);
+    const reader = (entry: ZipEntry): ReadAhead<Uint8Array> => new ReadAhead(memberChunks(entry, source, minBytes, allocate)[Symbol.asyncIterator](), MEMBER_READ_AHEAD);
     // The next member inflates (up to a few chunks) while the current one is read.
     let current = entries.length > 0 ? reader(entries[0] as ZipEntry) : null;
     for (let k = 0; current !== null; k++) {
@@ -82,8 +86,21 @@ export async function* readExportChunks(filePath: string, minBytes: number, allo
   }
 }
 
-async function* memberChunks(entry: ZipEntry, minBytes: number, allocate: (bytes: number) => Uint8Array): AsyncIterable<Uint8Array> {
-  const raw = entry.stream();
+/**
+ * Where a stored member's bytes start, or null to read the member through unzipper. unzipper's
+ * per-entry stream (a PullStream that parses the local header, then a PassThrough) costs several
+ * times a plain file read, on the main thread that feeds the decoding workers; Amplitude stores
+ * every member (amplitude-api.md §5.4), so those are read straight from the file after their local
+ * header. A deflated member, or a local header that is not one, goes through unzipper as before.
+ */
+async function storedStart(entry: ZipEntry, source: FileSource): Promise<number | null> {
+  if (entry.compressionMethod !== STORED || entry.compressedSize === 0) return null;
+  return source.dataStart(entry.offsetToLocalFileHeader);
+}
+
+async function* memberChunks(entry: ZipEntry, source: FileSource, minBytes: number, allocate: (bytes: number) => Uint8Array): AsyncIterable<Uint8Array> {
+  const start = await storedStart(entry, source);
+  const raw = start === null ? entry.stream() : source.range(start, entry.compressedSize);
   // gunzip checks the gzip trailer (CRC-32 and length) and fails on a truncated or garbled stream.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
   raw.once('error', (err) => gunzip.destroy(err));
@@ -131,6 +148,8 @@ async function* memberChunks(entry: ZipEntry, minBytes: number, allocate: (bytes
 // track of them so they can be closed whatever happens.
 class FileSource {
   private readonly streams = new Set<ReadStream>();
+  private opened: Promise<FileHandle> | null = null;
+  private readBuffer: Buffer | null = null;
   constructor(private readonly filePath: string) {}
 
   size = async (): Promise<number> => (await stat(this.filePath)).size;
@@ -146,8 +165,48 @@ class FileSource {
     return stream;
   };
 
+  /** `bytes` bytes from `start` on, in large reads (for a consumer that keeps up, unlike unzipper's queue). */
+  range(start: number, bytes: number): Readable {
+    const stream = createReadStream(this.filePath, { start, end: start + bytes - 1, highWaterMark: STORED_READ_BYTES });
+    this.streams.add(stream);
+    stream.once('close', () => this.streams.delete(stream));
+    return stream;
+  }
+
+  /** Where the data of the member whose local header is at `offset` starts, or null when no local header is there. */
+  async dataStart(offset: number): Promise<number | null> {
+    const header = Buffer.alloc(LOCAL_HEADER_BYTES);
+    const { bytesRead } = await (await this.handle()).read(header, 0, LOCAL_HEADER_BYTES, offset);
+    if (bytesRead < LOCAL_HEADER_BYTES || header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) return null;
+    // The local header's own name and extra lengths, which may differ from the central directory's.
+    return offset + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
+  }
+
+  /** CRC-32 and length of the bytes from `start` on, up to `bytes` of them (fewer where the file ends). */
+  async crcOfRange(start: number, bytes: number): Promise<{ crc: number; size: number }> {
+    const handle = await this.handle();
+    const buffer = (this.readBuffer ??= Buffer.allocUnsafe(STORED_READ_BYTES));
+    let crc = 0;
+    let size = 0;
+    while (size < bytes) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, bytes - size), start + size);
+      if (bytesRead === 0) break;
+      crc = crc32(buffer.subarray(0, bytesRead), crc);
+      size += bytesRead;
+    }
+    return { crc, size };
+  }
+
+  private async handle(): Promise<FileHandle> {
+    this.opened ??= open(this.filePath, 'r');
+    return this.opened;
+  }
+
   closeAll(): void {
     for (const stream of this.streams) stream.destroy();
+    // Not awaited: nothing reads through it any more, and the file may be removed meanwhile.
+    this.opened?.then((h) => h.close()).catch(() => undefined);
+    this.opened = null;
   }
 }
 
@@ -174,13 +233,18 @@ async function openCentralDirectory(source: FileSource): Promise<ZipEntry[]> {
 // unzipper does not verify CRC-32 when reading through the central directory, so every member's
 // bytes (the gzip file, after inflating a deflated entry) are checked against the directory's CRC
 // and size before any of them is used.
-async function verifyEntry(entry: ZipEntry): Promise<void> {
+async function verifyEntry(entry: ZipEntry, source: FileSource): Promise<void> {
   let crc = 0;
   let size = 0;
   try {
-    for await (const chunk of entry.stream() as AsyncIterable<Buffer>) {
-      crc = crc32(chunk, crc);
-      size += chunk.length;
+    const start = await storedStart(entry, source);
+    if (start !== null) {
+      ({ crc, size } = await source.crcOfRange(start, entry.compressedSize));
+    } else {
+      for await (const chunk of entry.stream() as AsyncIterable<Buffer>) {
+        crc = crc32(chunk, crc);
+        size += chunk.length;
+      }
     }
   } catch (err) {
     throw memberError(entry, err);

@@ -53,7 +53,9 @@ function patchDirectory(members: ZipMemberSpec[], index: number, write: (entry: 
 const CD_FLAGS = 8;
 const CD_METHOD = 10;
 const CD_CRC = 16;
+const CD_COMPRESSED_SIZE = 20;
 const CD_UNCOMPRESSED_SIZE = 24;
+const CD_LOCAL_OFFSET = 42;
 
 describe('messages for archives that cannot be read', () => {
   it.each([
@@ -92,6 +94,23 @@ describe('messages for archives that cannot be read', () => {
     const realSize = specs[1]!.data.length;
     const zip = patchDirectory(specs, 1, (entry) => entry.writeUInt32LE(realSize - 1, CD_UNCOMPRESSED_SIZE));
     expect(await failureOf(writeTemp(zip))).toBe(`zip member a/second.json.gz has ${realSize} bytes, the central directory says ${realSize - 1}`);
+  });
+
+  it('a stored member whose directory offset points at no local header: read as before, and found corrupt', async () => {
+    // Pointed 1 byte into the first member's local header, where no signature starts.
+    const zip = patchDirectory(members(), 1, (entry) => entry.writeUInt32LE(1, CD_LOCAL_OFFSET));
+    // unzipper reads what it takes for a local header there, and runs off the end of the file.
+    expect(await failureOf(writeTemp(zip), true)).toMatch(/^zip member a\/second\.json\.gz is unreadable: (Error: )?FILE_ENDED$/);
+  });
+
+  it('a stored member that the file ends inside', async () => {
+    const specs = members();
+    const size = specs[1]!.data.length;
+    const zip = patchDirectory(specs, 1, (entry) => {
+      entry.writeUInt32LE(size + 1000, CD_COMPRESSED_SIZE);
+      entry.writeUInt32LE(size + 1000, CD_UNCOMPRESSED_SIZE);
+    });
+    expect(await failureOf(writeTemp(zip))).toMatch(new RegExp(`^zip member a/second\\.json\\.gz has \\d+ bytes, the central directory says ${size + 1000}$`));
   });
 
   it('a member whose directory CRC-32 is off by one', async () => {

@@ -109,6 +109,16 @@ describe('readExportChunks, cut into lines', () => {
     expect(await collect(writeTemp(zip))).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}']);
   });
 
+  it('reads a stored member from after its local header, whose extra field the central directory does not repeat', async () => {
+    // An extended-timestamp field (0x5455), 9 bytes of data, as some zip tools write in local headers only.
+    const extra = Buffer.from([0x55, 0x54, 0x09, 0x00, 0x03, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08]);
+    const file = writeZip([
+      { name: 'a/first.json.gz', data: gz('{"n":1}\n'), localExtra: extra },
+      { name: 'a/second.json.gz', data: gz('{"n":2}\n{"n":3}\n'), localExtra: extra },
+    ]);
+    expect(await collect(file)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+
   it('skips blank lines and yields a last line that has no newline', async () => {
     const file = writeZip([{ name: 'm.json.gz', data: gz('\n{"n":1}\n\n  \n\r\n{"n":2}\n{"n":3}') }]);
     expect(await collect(file)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);

@@ -8,6 +8,8 @@ export interface ZipMemberSpec {
   data: Buffer;
   /** 'stored' (method 0, what Amplitude sends) unless told otherwise. */
   method?: 'stored' | 'deflated';
+  /** An extra field in the local header only (zip tools may write one there and not in the directory). */
+  localExtra?: Buffer;
 }
 
 const DATA_DESCRIPTOR_FLAG = 0x0008;
@@ -41,6 +43,8 @@ export function buildZip(members: ZipMemberSpec[]): BuiltZip {
     local.writeUInt16LE(DOS_TIME, 10);
     local.writeUInt16LE(DOS_DATE, 12);
     local.writeUInt16LE(name.length, 26);
+    const localExtra = member.localExtra ?? Buffer.alloc(0);
+    local.writeUInt16LE(localExtra.length, 28);
 
     const descriptor = Buffer.alloc(16);
     descriptor.writeUInt32LE(0x08074b50, 0);
@@ -64,9 +68,9 @@ export function buildZip(members: ZipMemberSpec[]): BuiltZip {
     entry.writeUInt32LE(offset, 42);
     central.push(entry, name);
 
-    dataOffsets.push(offset + local.length + name.length);
-    parts.push(local, name, body, descriptor);
-    offset += local.length + name.length + body.length + descriptor.length;
+    dataOffsets.push(offset + local.length + name.length + localExtra.length);
+    parts.push(local, name, localExtra, body, descriptor);
+    offset += local.length + name.length + localExtra.length + body.length + descriptor.length;
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
