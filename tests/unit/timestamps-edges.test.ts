@@ -27,3 +27,46 @@ describe('values that are not strings', () => {
     expect(value).toEqual(['2026-06-16 11:57:13']);
   });
 });
+
+// The grammar as a regular expression and a calendar check, written here as the oracle for the
+// byte-level reader (exportTimestampTimeEnd): every one-character change, deletion and insertion
+// of a few well-formed timestamps must be judged alike.
+const GRAMMAR = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[ T](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|\+00:00)?$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function oracle(text: string): string | null {
+  if (!GRAMMAR.test(text)) return null;
+  const [year, month, day] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] as number))) return null;
+  const zone = text.endsWith('Z') ? 1 : text.endsWith('+00:00') ? 6 : 0;
+  return `${text.slice(0, 10)}T${text.slice(11, text.length - zone)}Z`;
+}
+
+describe('the byte-level reader against the grammar', () => {
+  const templates = ['2026-06-16 11:57:13', '2024-02-29T23:59:59.5', '2026-12-31 20:09:19.123456789', '2000-10-30 01:40:50Z', '2026-06-16 11:57:13.1+00:00', '2026-06-16T11:57:13.123456789+00:00'];
+  const replacements = ['/', ':', '0', '1', '2', '3', '5', '6', '9', 'a', ' ', '-', '.', 'T', 'Z', '+', 'é'];
+  const variants = new Set<string>();
+  for (const t of templates) {
+    variants.add(t);
+    for (let i = 0; i <= t.length; i++) {
+      variants.add(t.slice(0, i) + t.slice(i + 1));
+      variants.add(`${t.slice(0, i)}0${t.slice(i)}`);
+      for (const r of replacements) variants.add(t.slice(0, i) + r + t.slice(i + 1));
+    }
+  }
+
+  it('judges every variant as the grammar does', () => {
+    const differing = [...variants].filter((v) => toRfc3339Utc(v) !== oracle(v));
+    expect(differing).toEqual([]);
+    // Both answers occur often enough to matter.
+    const accepted = [...variants].filter((v) => oracle(v) !== null).length;
+    expect(accepted).toBeGreaterThan(100);
+    expect(variants.size - accepted).toBeGreaterThan(1000);
+  });
+
+  it('takes the longest form, 35 characters, and nothing longer', () => {
+    expect(toRfc3339Utc('2026-06-16T11:57:13.123456789+00:00')).toBe('2026-06-16T11:57:13.123456789Z');
+    expect(toRfc3339Utc('2026-06-16T11:57:13.1234567891+00:00')).toBeNull();
+  });
+});
