@@ -171,6 +171,49 @@ describe('lines the scanner declines', () => {
     expect(scan(line)).toBeNull();
   });
 
+  it('declines every cut-short line, even where the bytes after its end would complete it', () => {
+    const lines = [
+      '{"uuid":"u-1","event_time":"2026-06-16 11:57:13.345000","n":-1.5e3,"ok":true,"no":false,"x":null,"p":{"a":[1,{"b":"\\u00e9\\n"}]},"c":"São"}',
+      '{"sample_rate":"0.5","user_creation_time":"","e":{},"l":[]}',
+    ];
+    for (const line of lines) {
+      const src = Buffer.from(line);
+      const out = Buffer.alloc(src.length * 4);
+      const scanner = new EventRecordScanner(null);
+      for (let end = 1; end < src.length; end++) expect([end, scanner.write(src, 0, end, out, 0)]).toEqual([end, NEEDS_TEXT]);
+      expect(scanner.write(src, 0, src.length, out, 0)).toBeGreaterThan(0);
+    }
+  });
+
+  it('declines a line that does not start with {, whatever follows', () => {
+    expect(scan('x"a":1}')).toBeNull();
+    expect(scan('["a",1]')).toBeNull();
+  });
+
+  it('writes UTF-8 at the edges of each sequence length as escapes, and declines the forms just outside them', () => {
+    const at = (bytes: number[]): string | null => scan(Buffer.concat([Buffer.from('{"a":"'), Buffer.from(bytes), Buffer.from('"}')]));
+    expect(at([0xc2, 0x80])).toBe('{"a":"\\u0080"}');
+    expect(at([0xdf, 0xbf])).toBe('{"a":"\\u07ff"}');
+    expect(at([0xe0, 0xa0, 0x80])).toBe('{"a":"\\u0800"}');
+    expect(at([0xef, 0xbf, 0xbf])).toBe('{"a":"\\uffff"}');
+    expect(at([0xf0, 0x90, 0x80, 0x80])).toBe('{"a":"\\ud800\\udc00"}');
+    expect(at([0xf4, 0x8f, 0xbf, 0xbf])).toBe('{"a":"\\udbff\\udfff"}');
+    for (const invalid of [[0xc1, 0xbf], [0xe0, 0x9f, 0xbf], [0xf0, 0x8f, 0xbf, 0xbf], [0xf5, 0x80, 0x80, 0x80], [0xc2, 0xc0], [0xe1, 0x80, 0x40]]) {
+      expect([invalid, at(invalid)]).toEqual([invalid, null]);
+    }
+  });
+
+  it('reads \\u escapes in either case and declines hex digits just outside 0-9, A-F and a-f', () => {
+    expect(scan(String.raw`{"a":"\u00aF\u00Af"}`)).toBe(String.raw`{"a":"\u00af\u00af"}`);
+    for (const bad of ['/', ':', '@', 'G', '`', 'g']) expect([bad, scan(`{"a":"\\u00${bad}0"}`)]).toEqual([bad, null]);
+  });
+
+  it('takes an object of 4,096 keys and declines one of 4,097 (the keys it holds for the duplicate check)', () => {
+    const object = (n: number): string => `{"e":{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}}`;
+    expect(scan(object(4096))).toBe(object(4096));
+    expect(scan(object(4097))).toBeNull();
+  });
+
   it('declines once a line repeats a top-level key, and takes the next line with the same keys', () => {
     const scanner = new EventRecordScanner(null);
     expect(scan('{"a":1,"b":2}', null, scanner)).toBe('{"a":1,"b":2}');
