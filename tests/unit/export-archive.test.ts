@@ -98,6 +98,10 @@ describe('readExportChunks, cut into lines', () => {
     expect(await collect(file)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
   });
 
+  it('reads nothing, and fails nothing, from an archive whose only entry is a directory', async () => {
+    expect(await collect(writeZip([{ name: '829528/', data: Buffer.alloc(0) }]))).toEqual([]);
+  });
+
   it('reads a stored member whose gzip bytes contain the data-descriptor signature PK\\x07\\x08', async () => {
     const trap = gzipWithMtime(Buffer.from('{"n":1}\n{"n":2}\n{"n":3}\n'), Buffer.from([0x50, 0x4b, 0x07, 0x08]));
     const { zip, dataOffsets } = buildZip([
