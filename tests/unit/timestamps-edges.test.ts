@@ -45,7 +45,8 @@ function oracle(text: string): string | null {
 
 describe('the byte-level reader against the grammar', () => {
   const templates = ['2026-06-16 11:57:13', '2024-02-29T23:59:59.5', '2026-12-31 20:09:19.123456789', '2000-10-30 01:40:50Z', '2026-06-16 11:57:13.1+00:00', '2026-06-16T11:57:13.123456789+00:00'];
-  const replacements = ['/', ':', '0', '1', '2', '3', '5', '6', '9', 'a', ' ', '-', '.', 'T', 'Z', '+', 'é'];
+  // İ and ĳ (U+0130, U+0133) end in the bytes of '0' and '3': a reader that cut characters to bytes would take them for digits.
+  const replacements = ['/', ':', '0', '1', '2', '3', '5', '6', '9', 'a', ' ', '-', '.', 'T', 'Z', '+', 'é', 'İ', 'ĳ'];
   const variants = new Set<string>();
   for (const t of templates) {
     variants.add(t);
