@@ -6,7 +6,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
-import { Open, type File as ZipEntry } from 'unzipper';
+import type { File as ZipEntry } from 'unzipper';
 import { messageOf } from '../errors.js';
 import { AmplitudeBodyError } from './errors.js';
 import { ReadAhead } from './read-ahead.js';
@@ -32,6 +32,15 @@ const GUNZIP_CHUNK = 1 << 18;
 const NEWLINE = 0x0a;
 // Chunks of the next member read before the current one is done (each about the caller's minBytes).
 const MEMBER_READ_AHEAD = 2;
+
+// unzipper (with its dependencies) is loaded on first use rather than when the tap starts: the
+// events stream asks for it as it starts, so that it loads while the first archive downloads.
+let zipReader: Promise<typeof import('unzipper')> | null = null;
+
+/** Starts loading the zip reader (once); the archive functions below wait for it. */
+export function loadZipReader(): Promise<typeof import('unzipper')> {
+  return (zipReader ??= import('unzipper'));
+}
 
 /** Rejects anything whose first 4 bytes are not `PK\x03\x04` (an HTML page or rate-limit text sent with 200, an empty file). */
 export async function assertZipMagic(filePath: string): Promise<void> {
@@ -211,6 +220,7 @@ class FileSource {
 }
 
 async function openCentralDirectory(source: FileSource): Promise<ZipEntry[]> {
+  const { Open } = await loadZipReader();
   let files: ZipEntry[];
   try {
     ({ files } = await Open.custom(source));

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { readExportChunks } from '../amplitude/export-archive.js';
+import { loadZipReader, readExportChunks } from '../amplitude/export-archive.js';
 import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
 import { eventFramer, EventTooLargeError, frameChunk, type FramedBatch, type FrameSpec } from './event-frames.js';
@@ -110,8 +110,10 @@ export class EventsDecoder {
     private readonly workerUrl: URL | null,
     private readonly size: number,
   ) {
-    // Started now, so that the threads load their modules while the first archive downloads.
+    // Started now, so that the threads, and the zip reader here, load while the first archive downloads.
     if (workerUrl !== null) this.workers = Array.from({ length: size }, () => new DecodeWorker(workerUrl));
+    loadZipReader().catch(() => undefined); // a failure to load shows where the archive is opened
+
   }
 
   /** Worker threads (one per core, up to 4) when the compiled worker is there, else in-thread framing. */
