@@ -274,34 +274,30 @@ export class EventRecordScanner {
     return entry;
   }
 
-  /** The text of a plain ASCII string value (no escapes), the quotes skipped. */
-  private plainText(): string {
+  /** The index of the closing quote of the string at `i`, which must be plain ASCII (no escapes, no control characters). */
+  private plainStringEnd(): number {
     const { src, end } = this;
-    const start = this.i + 1;
-    let j = start;
-    for (;;) {
-      if (j >= end) throw DECLINE;
+    for (let j = this.i + 1; j < end; j++) {
       const c = src[j] as number;
-      if (c === QUOTE) break;
+      if (c === QUOTE) return j;
       if (c === BACKSLASH || c < 0x20 || c >= 0x80) throw DECLINE;
-      j++;
     }
-    this.i = j + 1;
-    return latin1(src, start, j);
+    throw DECLINE;
+  }
+
+  /** The text of a plain ASCII string value, the quotes skipped. */
+  private plainText(): string {
+    const start = this.i + 1;
+    const close = this.plainStringEnd();
+    this.i = close + 1;
+    return latin1(this.src, start, close);
   }
 
   /** Rewritten in place: the space becomes `T`, and the UTC mark `Z`; `""` becomes null; anything else stays. */
   private timestampValue(): void {
-    const { src, end } = this;
+    const { src } = this;
     const open = this.i;
-    let close = open + 1;
-    for (;;) {
-      if (close >= end) throw DECLINE;
-      const c = src[close] as number;
-      if (c === QUOTE) break;
-      if (c === BACKSLASH || c < 0x20 || c >= 0x80) throw DECLINE;
-      close++;
-    }
+    const close = this.plainStringEnd();
     this.i = close + 1;
     if (close === open + 1) {
       this.cut(open);

@@ -159,6 +159,7 @@ class FileSource {
   private readonly streams = new Set<ReadStream>();
   private opened: Promise<FileHandle> | null = null;
   private readBuffer: Buffer | null = null;
+  private readonly starts = new Map<number, Promise<number | null>>();
   constructor(private readonly filePath: string) {}
 
   size = async (): Promise<number> => (await stat(this.filePath)).size;
@@ -182,8 +183,14 @@ class FileSource {
     return stream;
   }
 
-  /** Where the data of the member whose local header is at `offset` starts, or null when no local header is there. */
-  async dataStart(offset: number): Promise<number | null> {
+  /** Where the data of the member whose local header is at `offset` starts, or null when no local header is there (read once per member). */
+  dataStart(offset: number): Promise<number | null> {
+    let start = this.starts.get(offset);
+    if (start === undefined) this.starts.set(offset, (start = this.readDataStart(offset)));
+    return start;
+  }
+
+  private async readDataStart(offset: number): Promise<number | null> {
     const header = Buffer.alloc(LOCAL_HEADER_BYTES);
     const { bytesRead } = await (await this.handle()).read(header, 0, LOCAL_HEADER_BYTES, offset);
     if (bytesRead < LOCAL_HEADER_BYTES || header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) return null;
