@@ -4,7 +4,7 @@
 // none of its dependencies: then they are installed here first, exactly as locked. `make install`
 // sets TAP_AMPLITUDE_SKIP_PREPARE=1: `make test` builds right after, and twice would only cost time.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,16 +12,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 if (process.env.TAP_AMPLITUDE_SKIP_PREPARE === '1') process.exit(0);
 
-const findTsc = () => {
+const findBundler = () => {
   try {
-    return createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
+    return createRequire(path.join(root, 'package.json')).resolve('esbuild');
   } catch {
     return undefined;
   }
 };
 
-let tsc = findTsc();
-if (!tsc && !existsSync(path.join(root, 'node_modules'))) {
+let bundler = findBundler();
+if (!bundler && !existsSync(path.join(root, 'node_modules'))) {
   // A linked folder (npm install -g <folder>): install its locked dependencies, in this folder
   // and not globally, without coming back here.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_(global|location|prefix)$/i.test(k)));
@@ -29,14 +29,13 @@ if (!tsc && !existsSync(path.join(root, 'node_modules'))) {
   const [cmd, args] = npm ? [process.execPath, [npm]] : ['npm', []];
   const r = spawnSync(cmd, [...args, 'ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: { ...env, TAP_AMPLITUDE_SKIP_PREPARE: '1' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
-  tsc = findTsc();
+  bundler = findBundler();
 }
-if (!tsc) {
+if (!bundler) {
   // Installed without devDependencies (npm ci --omit=dev): the build that shipped must do.
   if (existsSync(path.join(root, 'dist', 'cli.js'))) process.exit(0);
-  console.error('tap-amplitude: cannot build: TypeScript is not installed (install with devDependencies, e.g. plain `npm install`)');
+  console.error('tap-amplitude: cannot build: esbuild is not installed (install with devDependencies, e.g. plain `npm install`)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
-chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);

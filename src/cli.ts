@@ -30,6 +30,9 @@ function exitBySignal(signal: NodeJS.Signals): void {
 function parseArgs(argv: string[]) {
   return yargs(argv)
     .scriptName(TAP_NAME)
+    // yargs would translate its own words by LANG ("Optionen:") around our English text; and the
+    // bundle (scripts/build.mjs) does not carry its translation files.
+    .locale('en')
     .usage('$0 --config CONFIG [--discover | --catalog CATALOG [--state STATE] | --test[=all|schema|connection] | --about [--format json|markdown]]')
     .option('config', { alias: 'c', type: 'string', array: true, requiresArg: true, describe: 'Settings file (JSON); repeat to merge, later wins; ENV reads TAP_AMPLITUDE_<SETTING> variables' })
     .option('discover', { alias: 'd', type: 'boolean', describe: 'Print the catalog (no network needed)' })

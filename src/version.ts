@@ -1,8 +1,9 @@
 // The package's name and version, read once from package.json (one source of truth for --version,
 // --about and the default User-Agent).
 import { readFileSync } from 'node:fs';
+import { packageFile } from './package-files.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
   name: string;
   version: string;
   description: string;

@@ -187,6 +187,13 @@ describe('CLI-12 bad flags → exit 2', () => {
     runs.forEach((r, i) => expectBadInput(r, [cases[i]![1]]));
   });
 
+  it('says so in English whatever the locale, like the rest of its messages', async () => {
+    const env = { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LANGUAGE: 'de' };
+    const [bogus, help] = await Promise.all([runCli(['--bogus'], { env }), runCli(['--help'], { env })]);
+    expectBadInput(bogus, ['CRITICAL Unknown argument: bogus; run tap-amplitude --help for the flags']);
+    expect([help.code, help.stdout.split('\n').filter((l) => /^\S.*:$/.test(l))]).toEqual([0, ['Options:']]);
+  });
+
   it('refuses a repeated --state or --catalog, and different --catalog and --properties files', async () => {
     const [states, catalogs, both] = await Promise.all([
       runCli(['-c', good, '-s', good, '-s', good]),

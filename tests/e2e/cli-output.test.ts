@@ -1,9 +1,10 @@
 // stdout as a pipe (OUT-1, OUT-6): output complete through a slow reader, a reader that leaves
 // early (`| head -1`) ends the writer quietly, and SIGTERM stops the CLI promptly, ending on a STATE
 // and removing its temporary files. No stream has data yet, so record volume comes from a
-// test-only harness driving the built SingerWriter (support/writer-harness.mjs).
+// test-only harness driving SingerWriter (support/writer-harness.ts, bundled here as the CLI is).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,13 +13,15 @@ import { parseMessages, tempDir, writeJson } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { requireBuild, runBash, stderrLines } from './support/e2e.js';
 
-const HARNESS = 'tests/e2e/support/writer-harness.mjs';
 const SLOW_READER = 'tests/e2e/support/slow-reader.mjs';
 let dir: string;
+let HARNESS: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   requireBuild();
   dir = tempDir();
+  HARNESS = path.join(dir, 'writer-harness.mjs');
+  await build({ entryPoints: ['tests/e2e/support/writer-harness.ts'], outfile: HARNESS, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,10 +48,10 @@ afterAll(() => {
 const bin = (): string => path.join(projectDir, 'node_modules', '.bin', 'tap-amplitude');
 
 describe('npm package', () => {
-  it('packs the CLI, every stream schema, README, LICENSE and package.json, and no sources or tests', () => {
+  it('packs the CLI, every stream schema, README, LICENSE, the bundled libraries\' licences and package.json, and no sources or tests', () => {
     const schemas = readdirSync(path.join(repoRoot, 'catalogs')).filter((f) => f.endsWith('.json')).map((f) => `catalogs/${f}`);
-    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js', ...schemas]));
-    expect(packed.filter((f) => !/^(dist\/.+\.js|catalogs\/.+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
+    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js', 'dist/events-worker.js', 'dist/THIRD-PARTY-LICENSES.txt', ...schemas]));
+    expect(packed.filter((f) => !/^(dist\/[^/]+\.js|dist\/THIRD-PARTY-LICENSES\.txt|catalogs\/.+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
   });
 
   it('installs into a clean project', () => {
