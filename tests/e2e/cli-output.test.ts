@@ -1,14 +1,14 @@
 // stdout as a pipe (OUT-1, OUT-6): output complete through a slow reader, a reader that leaves
 // early (`| head -1`) ends the writer quietly, and SIGTERM stops the CLI promptly, ending on a STATE
 // and removing its temporary files. No stream has data yet, so record volume comes from a
-// test-only harness driving SingerWriter (support/writer-harness.ts, bundled here as the CLI is).
+// test-only harness driving SingerWriter (support/writer-harness.ts, bundled as the CLI is).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { bundle } from '../helpers/bundle.js';
 import { parseMessages, tempDir, writeJson } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { requireBuild, runBash, stderrLines } from './support/e2e.js';
@@ -16,14 +16,19 @@ import { requireBuild, runBash, stderrLines } from './support/e2e.js';
 const SLOW_READER = 'tests/e2e/support/slow-reader.mjs';
 let dir: string;
 let HARNESS: string;
+let removeBundle = (): void => undefined;
 
 beforeAll(async () => {
   requireBuild();
   dir = tempDir();
-  HARNESS = path.join(dir, 'writer-harness.mjs');
-  await build({ entryPoints: ['tests/e2e/support/writer-harness.ts'], outfile: HARNESS, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  const built = await bundle('writer-harness', ['tests/e2e/support/writer-harness.ts']);
+  removeBundle = built.remove;
+  HARNESS = path.join(built.dir, 'writer-harness.js');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeBundle();
+});
 
 describe('a slow reader gets every line (backpressure and flush)', () => {
   it('delivers 200,000 records intact and in order, then the STATE, through a real pipe', async () => {

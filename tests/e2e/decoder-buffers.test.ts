@@ -1,4 +1,4 @@
-// The built decoder's worker threads reuse buffers: chunk buffers come back with each reply, and
+// The decoder's worker threads (bundled as the CLI is, tests/helpers/bundle.ts) reuse buffers: chunk buffers come back with each reply, and
 // output buffers go back to a worker once the consumer says they are written. A buffer the
 // consumer still holds must never be filled again, and reused ones must frame the same records.
 // The archive has many 1 MB chunks; every third batch is held unreleased until the end and read
@@ -12,20 +12,24 @@ import { gzipSync } from 'node:zlib';
 import { transformEventLine } from '../../src/amplitude/event-line.js';
 import { asciiJson, recordLine } from '../../src/singer/writer.js';
 import type { EventsDecoder as Decoder } from '../../src/streams/events-decoder.js';
-import { repoRoot } from '../helpers/paths.js';
+import { bundle } from '../helpers/bundle.js';
 import { buildZip } from '../unit/support/zip-writer.js';
-import { requireBuild } from './support/e2e.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'decoder-buffers-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let removeBundle = (): void => undefined;
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeBundle();
+});
 
 const line = (i: number): string =>
   JSON.stringify({ uuid: `u-${i}`, event_time: '2026-06-16 11:57:13.123456', city: i % 7 === 0 ? 'São Paulo' : 'Berlin', n: i, pad: 'x'.repeat(i % 900) });
 
 describe('the decoding threads’ reused buffers', () => {
   it('are refilled only once released, and frame every record as the exact path does', async () => {
-    requireBuild();
-    const { EventsDecoder } = (await import(pathToFileURL(path.join(repoRoot, 'dist', 'streams', 'events-decoder.js')).href)) as { EventsDecoder: typeof Decoder };
+    const built = await bundle('decoder-buffers', ['src/streams/events-decoder.ts', 'src/streams/events-worker.ts']);
+    removeBundle = built.remove;
+    const { EventsDecoder } = (await import(pathToFileURL(path.join(built.dir, 'events-decoder.js')).href)) as { EventsDecoder: typeof Decoder };
     const members = [0, 1, 2].map((m) => Array.from({ length: 6000 }, (_, i) => line(m * 6000 + i)));
     const file = path.join(dir, 'many-chunks.zip');
     writeFileSync(file, buildZip(members.map((lines, m) => ({ name: `m${m}.json.gz`, data: gzipSync(Buffer.from(lines.join('\n') + '\n')) }))).zip);

@@ -1,7 +1,7 @@
 // Test-only stand-in for a sync with data (no stream has data yet): drives SingerWriter (bundled by cli-output.test.ts)
 // in its own process the way the CLI does (await ready() under backpressure, flush, then
 // process.exit) so a real pipe can show that output is complete, paced and stopped cleanly.
-// Usage: node writer-harness.mjs (the bundle) RECORD_COUNT [TAIL_COUNT]
+// Usage: node writer-harness.js (the bundle) RECORD_COUNT [TAIL_COUNT]
 // The last TAIL_COUNT records are written without waiting for the reader: a tail far larger than a
 // pipe holds, which reaches the reader only if flush() really waits before process.exit().
 import { OutputClosedError, SingerWriter } from '../../../src/singer/writer.js';
