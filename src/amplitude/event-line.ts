@@ -14,6 +14,8 @@ import { EXPORT_TIMESTAMP_FIELDS, normalizeTimestamp } from './timestamps.js';
 /** The line is not a JSON object. The caller knows the line number and adds it. */
 export class EventLineError extends AmplitudeBodyError {
   override name = 'EventLineError';
+  /** The line's 1-based number in what was decoded, when the decoder knows it. */
+  line?: number;
 }
 
 export interface EventLine {

@@ -9,6 +9,7 @@ import { createGunzip, crc32 } from 'node:zlib';
 import type { File as ZipEntry } from 'unzipper';
 import { messageOf } from '../errors.js';
 import { AmplitudeBodyError } from './errors.js';
+import { GUNZIP_CHUNK, wholeLineChunks } from './line-chunks.js';
 import { ReadAhead } from './read-ahead.js';
 
 /** The archive is not a zip, is truncated, or has a corrupt member. Callers retry the download. */
@@ -25,11 +26,6 @@ const STORED_READ_BYTES = 1 << 20;
 const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED_FLAG = 0x1;
-// 256 KiB gunzip chunks (default 16 KiB): fewer stream hops on the main thread, which feeds the
-// decoding workers and became their bottleneck once they scanned bytes (make bench: 64 KiB → 256 KiB
-// took about 10% off the ~400 MB sync).
-const GUNZIP_CHUNK = 1 << 18;
-const NEWLINE = 0x0a;
 // Chunks of the next member read before the current one is done (each about the caller's minBytes).
 const MEMBER_READ_AHEAD = 2;
 
@@ -114,43 +110,14 @@ async function* memberChunks(entry: ZipEntry, source: FileSource, minBytes: numb
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
   raw.once('error', (err) => gunzip.destroy(err));
   raw.pipe(gunzip);
-  // Gunzip output not handed over yet; `whole` bytes of it end at a newline.
-  let parts: Buffer[] = [];
-  let size = 0;
-  let whole = 0;
-  const take = (bytes: number): Uint8Array => {
-    const out = allocate(bytes);
-    let at = 0;
-    for (const part of parts) {
-      const n = Math.min(part.length, bytes - at);
-      out.set(part.subarray(0, n), at);
-      at += n;
-      if (at === bytes) break;
-    }
-    // The bytes left over lie in the last part: `bytes` always ends inside it (or is everything).
-    const last = parts[parts.length - 1] as Buffer;
-    const rest = last.subarray(last.length - (size - bytes));
-    parts = rest.length > 0 ? [rest] : [];
-    size -= bytes;
-    whole = 0;
-    return out;
-  };
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const lastNewline = chunk.lastIndexOf(NEWLINE);
-      parts.push(chunk);
-      size += chunk.length;
-      if (lastNewline !== -1) whole = size - chunk.length + lastNewline + 1;
-      if (whole >= minBytes) yield take(whole);
-    }
+    yield* wholeLineChunks(gunzip as AsyncIterable<Buffer>, minBytes, allocate);
   } catch (err) {
     throw memberError(entry, err);
   } finally {
     raw.destroy();
     gunzip.destroy();
   }
-  // The last line need not end with a newline.
-  if (size > 0) yield take(size);
 }
 
 // unzipper's `Open.file` leaves its read streams open when a reader stops early; this source keeps

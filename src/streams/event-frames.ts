@@ -3,7 +3,7 @@
 // same either way.
 import { EventRecordScanner, NEEDS_TEXT } from '../amplitude/event-bytes.js';
 import { isBlankLine } from '../amplitude/export-lines.js';
-import { transformEventLine, type KeySelection } from '../amplitude/event-line.js';
+import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { asciiJson, recordFrame } from '../singer/writer.js';
 import { StreamFailure } from '../errors.js';
 
@@ -18,6 +18,8 @@ export interface FramedBatch {
   /** Newline-terminated RECORD lines, UTF-8, the only view of its ArrayBuffer (transferable). */
   bytes: Uint8Array;
   count: number;
+  /** Lines of the chunk, blank ones included: for the line numbers of errors in later chunks. */
+  lines: number;
   /** Called once the bytes are written: their buffer may then be reused. */
   release?: () => void;
 }
@@ -54,11 +56,13 @@ const EXACT_PATH_MAX_BYTES = 32 * MB;
 /** A line the byte scanner declined (a number beyond 2^53, say) too large for the exact path. */
 export class EventTooLargeError extends StreamFailure {
   override name = 'EventTooLargeError';
+  /** As EventLineError's. */
+  line?: number;
 }
 
 /**
  * Frames one chunk of whole lines (time_extracted stamped now); throws EventLineError on a line
- * that is not a JSON object. Each record is written straight into one growing byte buffer by the
+ * that is not a JSON object, with its number in the chunk. Each record is written straight into one growing byte buffer by the
  * byte scanner (event-bytes.ts), already ASCII; a line the scanner declines is decoded and goes
  * through transformEventLine, and only a record that is not ASCII then is escaped and written
  * again.
@@ -75,6 +79,7 @@ export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFram
   let out = spare !== undefined && spare.byteLength >= estimate ? Buffer.from(spare) : Buffer.allocUnsafeSlow(estimate);
   let used = 0;
   let count = 0;
+  let lines = 0;
   const room = (bytes: number): void => {
     if (used + bytes <= out.length) return;
     const bigger = Buffer.allocUnsafeSlow(Math.max(out.length * 2, used + bytes));
@@ -84,6 +89,7 @@ export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFram
   for (let start = 0; start < src.length; ) {
     const newline = src.indexOf(NEWLINE, start);
     const end = newline === -1 ? src.length : newline;
+    lines++;
     if (end > start) {
       room(frame + end - start);
       let ends = framer.scanner.write(src, start, end, out, used + head.length);
@@ -99,11 +105,13 @@ export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFram
       } else {
         if (end - start > EXACT_PATH_MAX_BYTES) {
           const size = `${Math.round((end - start) / MB)} MB`;
-          throw new EventTooLargeError(`an exported event of ${size} needs exact decoding (it holds a number beyond 2^53, a repeated key or invalid JSON), which takes events of up to ${EXACT_PATH_MAX_BYTES / MB} MB; please report it at tap-amplitude's issue tracker`);
+          const tooLarge = new EventTooLargeError(`an exported event of ${size} needs exact decoding (it holds a number beyond 2^53, a repeated key or invalid JSON), which takes events of up to ${EXACT_PATH_MAX_BYTES / MB} MB; please report it at tap-amplitude's issue tracker`);
+          tooLarge.line = lines;
+          throw tooLarge;
         }
         const line = src.toString('utf8', start, end);
         if (!isBlankLine(line)) {
-          used = writeRecordText(transformEventLine(line, framer.kept).recordJson);
+          used = writeRecordText(exactRecord(line, framer.kept, lines));
           count++;
         }
       }
@@ -111,7 +119,7 @@ export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFram
     start = end + 1;
   }
   // A view of a buffer of its own (allocUnsafeSlow: not Node's shared pool), so it can be transferred.
-  return { bytes: out.subarray(0, used), count };
+  return { bytes: out.subarray(0, used), count, lines };
 
   function writeRecordText(record: string): number {
     // Room for the worst case first (6 ASCII bytes per escaped UTF-16 unit): growing later would lose the head.
@@ -121,5 +129,14 @@ export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFram
     if (written === record.length) at += written;
     else at += out.write(asciiJson(record), at, 'latin1');
     return at + tail.copy(out, at);
+  }
+}
+
+function exactRecord(line: string, kept: KeySelection | null, lineNumber: number): string {
+  try {
+    return transformEventLine(line, kept).recordJson;
+  } catch (err) {
+    if (err instanceof EventLineError) err.line = lineNumber;
+    throw err;
   }
 }

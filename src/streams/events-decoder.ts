@@ -19,10 +19,13 @@ export interface DecodeTask {
   spare?: ArrayBuffer;
 }
 
-/** The framed bytes or why not, with the chunk's buffer (`input`) given back. */
+/** The framed bytes or why not (`line`: the failing line's number in the chunk), with the chunk's buffer (`input`) given back. */
 export type DecodeReply =
-  | { ok: true; bytes: Uint8Array; count: number; input: ArrayBuffer }
-  | { ok: false; failure: 'line' | 'too-large' | 'other'; message: string; input: ArrayBuffer };
+  | { ok: true; bytes: Uint8Array; count: number; lines: number; input: ArrayBuffer }
+  | { ok: false; failure: 'line' | 'too-large' | 'other'; message: string; line: number; input: ArrayBuffer };
+
+/** Whole-line chunks of at least `minBytes`, each in a buffer from `allocate` (line-chunks.ts). */
+export type ChunkSource = (minBytes: number, allocate: (bytes: number) => Uint8Array) => AsyncIterable<Uint8Array>;
 
 /** Big enough that messaging costs little (1 MB: about 600 events), small enough that memory stays flat. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -124,15 +127,32 @@ export class EventsDecoder {
   }
 
   /** The archive's records as framed batches, in order. Throws ArchiveError (before any batch) for a corrupt archive. */
-  async *decode(file: string, spec: FrameSpec): AsyncGenerator<FramedBatch> {
+  decode(file: string, spec: FrameSpec): AsyncGenerator<FramedBatch> {
+    return this.decodeChunks((minBytes, allocate) => readExportChunks(file, minBytes, allocate), spec);
+  }
+
+  /**
+   * The records of the lines `source` gives, as framed batches, in order. A line that cannot be
+   * decoded throws EventLineError or EventTooLargeError with its 1-based number among the source's lines.
+   */
+  async *decodeChunks(source: ChunkSource, spec: FrameSpec): AsyncGenerator<FramedBatch> {
     const pooled = this.workerUrl !== null;
     const allocate = (bytes: number): Uint8Array => (pooled ? this.inputs.view(bytes, INPUT_BUFFER_BYTES) : new Uint8Array(bytes));
-    const chunks = readExportChunks(file, CHUNK_BYTES, allocate)[Symbol.asyncIterator]();
+    const chunks = source(CHUNK_BYTES, allocate)[Symbol.asyncIterator]();
+    // Lines of the chunks already framed, so that a failure names its line in the whole source.
+    let linesBefore = 0;
     try {
       if (this.workerUrl === null) {
         const framer = eventFramer(spec);
         for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-          const batch = frameChunk(next.value, spec, framer);
+          let batch: FramedBatch;
+          try {
+            batch = frameChunk(next.value, spec, framer);
+          } catch (err) {
+            if (err instanceof EventLineError || err instanceof EventTooLargeError) err.line = linesBefore + (err.line ?? 0);
+            throw err;
+          }
+          linesBefore += batch.lines;
           if (batch.count > 0) yield batch;
         }
         return;
@@ -158,11 +178,14 @@ export class EventsDecoder {
         const reply = await head;
         this.inputs.give(reply.input);
         if (!reply.ok) {
-          if (reply.failure === 'line') throw new EventLineError(reply.message);
-          throw reply.failure === 'too-large' ? new EventTooLargeError(reply.message) : new Error(reply.message);
+          if (reply.failure === 'other') throw new Error(reply.message);
+          const failure = reply.failure === 'line' ? new EventLineError(reply.message) : new EventTooLargeError(reply.message);
+          failure.line = linesBefore + reply.line;
+          throw failure;
         }
         const { bytes } = reply;
-        if (reply.count > 0) yield { bytes, count: reply.count, release: () => this.outputs.give(bytes.buffer as ArrayBuffer) };
+        linesBefore += reply.lines;
+        if (reply.count > 0) yield { bytes, count: reply.count, lines: reply.lines, release: () => this.outputs.give(bytes.buffer as ArrayBuffer) };
         else this.outputs.give(bytes.buffer as ArrayBuffer);
       }
     } finally {

@@ -22,10 +22,11 @@ port.on('message', (task: DecodeTask) => {
   try {
     if (spec === null || framer === null) throw new Error('no frame spec received');
     const batch = frameChunk(task.chunk, spec, framer, task.spare);
-    reply = { ok: true, bytes: batch.bytes, count: batch.count, input };
+    reply = { ok: true, bytes: batch.bytes, count: batch.count, lines: batch.lines, input };
   } catch (err) {
     const failure = err instanceof EventLineError ? 'line' : err instanceof EventTooLargeError ? 'too-large' : 'other';
-    reply = { ok: false, failure, message: err instanceof Error ? err.message : String(err), input };
+    const line = (err as { line?: unknown }).line;
+    reply = { ok: false, failure, message: err instanceof Error ? err.message : String(err), line: typeof line === 'number' ? line : 0, input };
   }
   // The chunk's buffer goes back too, to be filled again.
   port.postMessage(reply, reply.ok ? [reply.bytes.buffer as ArrayBuffer, input] : [input]);

@@ -25,7 +25,7 @@ import {
 import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
 import { plural, span } from '../format.js';
-import { keptKeys, type FramedBatch, type FrameSpec } from './event-frames.js';
+import { type FramedBatch, type FrameSpec } from './event-frames.js';
 import { EventsDecoder } from './events-decoder.js';
 import { fetchInOrder, type FetchJob, type Fetched } from './window-prefetch.js';
 import { loadSchema } from './schemas.js';
@@ -213,9 +213,10 @@ export const eventsStream: StreamDefinition = {
   },
 
   async *sync(ctx) {
+    const spec: FrameSpec = { streamJson: JSON.stringify(STREAM), selected: [...ctx.fields], declared: Object.keys(SCHEMA.properties ?? {}) };
     if (ctx.config.events_source === 's3') {
       const { eventsFromBucket } = await import('./events-from-bucket.js');
-      yield* eventsFromBucket(ctx, keptKeys(ctx.fields, Object.keys(SCHEMA.properties ?? {})));
+      yield* eventsFromBucket(ctx, spec);
       return;
     }
     const range = exportRange(ctx);
@@ -226,7 +227,6 @@ export const eventsStream: StreamDefinition = {
     const size = Math.min(ctx.config.events_window_hours, MAX_WINDOW_HOURS);
     const windows = planWindows(range.first, range.last, size);
     ctx.log.info(`${plural(windows.length, 'window')} of up to ${size} h, ${span(range.first, range.last.plus({ hours: 1 }))} (${hoursIn({ start: range.first, end: range.last })} upload hours)`);
-    const spec: FrameSpec = { streamJson: JSON.stringify(STREAM), selected: [...ctx.fields], declared: Object.keys(SCHEMA.properties ?? {}) };
     yield* exportInOrder(ctx, windows, spec);
   },
 };

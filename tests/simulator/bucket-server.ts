@@ -1,7 +1,7 @@
 // A real S3 API on 127.0.0.1 for tests and benchmarks: s3rver (an S3-compatible server from npm,
 // path-style requests, signature V4 checked against its S3RVER/S3RVER keys) behind a small front
 // that can inject the failures a bucket shows: 503 SlowDown, 403 AccessDenied, a body cut off
-// mid-way, and a file removed between listing and reading.
+// mid-way, a whole answer whose gzip is cut short, and a file removed between listing and reading.
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +18,8 @@ export type BucketFault =
   | { kind: 'deny'; match: RegExp }
   /** The next `times` GETs of matching objects send half the body, then the connection is dropped. */
   | { kind: 'cut'; match: RegExp; times: number }
+  /** The next `times` GETs of matching objects answer in full, but with only the first `keep` (0..1) of the object's bytes. */
+  | { kind: 'truncate'; match: RegExp; times: number; keep: number }
   /** The first GET of a matching object deletes it first: listed, then gone when read. */
   | { kind: 'vanish'; match: RegExp };
 
@@ -92,6 +94,11 @@ export async function startBucketServer(opts: { directory: string; bucket?: stri
         sendHalf(direct, bucket, keyOf(path), res).catch((err: Error) => res.destroy(err));
         return;
       }
+      if (f.kind === 'truncate' && isGetObject && f.times > 0) {
+        f.times--;
+        sendPart(direct, bucket, keyOf(path), f.keep, res).catch((err: Error) => res.destroy(err));
+        return;
+      }
     }
     handle(req, res);
   });
@@ -134,4 +141,11 @@ async function sendHalf(direct: S3Client, bucket: string, key: string, res: http
   const body = Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length), etag: object.ETag ?? '' });
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+}
+
+async function sendPart(direct: S3Client, bucket: string, key: string, keep: number, res: http.ServerResponse): Promise<void> {
+  const object = await direct.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  const part = body.subarray(0, Math.floor(body.length * keep));
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(part.length), etag: object.ETag ?? '' }).end(part);
 }

@@ -1,10 +1,12 @@
-// The non-blank lines of a gzip stream, in batches of one decompressed chunk, never the whole file.
+// A bucket file's gzip stream read without holding the whole file: as batches of non-blank lines
+// (the merged-ID files), or as chunks of whole lines for the decoding worker threads (the events).
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { nonBlankLines } from '../export-lines.js';
+import { GUNZIP_CHUNK, wholeLineChunks } from '../line-chunks.js';
 
-// 64 KiB chunks: fewer stream hops and larger batches than zlib's default 16 KiB.
+// 64 KiB chunks for line batches: fewer stream hops and larger batches than zlib's default 16 KiB.
 const CHUNK = 1 << 16;
 const NEWLINE = 0x0a;
 
@@ -16,11 +18,37 @@ export class GzipError extends Error {
   override name = 'GzipError';
 }
 
-export async function* gzipLineBatches(source: Downloaded): AsyncGenerator<string[]> {
-  const raw = 'buffer' in source ? Readable.from([source.buffer]) : createReadStream(source.path, { highWaterMark: CHUNK });
-  const gunzip = createGunzip({ chunkSize: CHUNK });
+function gunzipOf(source: Downloaded, chunkSize: number): { raw: Readable; gunzip: Gunzip } {
+  const raw = 'buffer' in source ? Readable.from([source.buffer]) : createReadStream(source.path, { highWaterMark: chunkSize });
+  const gunzip = createGunzip({ chunkSize });
   raw.once('error', (err: Error) => gunzip.destroy(err));
   raw.pipe(gunzip);
+  return { raw, gunzip };
+}
+
+function gzipFailure(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code.startsWith('Z_') || /unexpected end of file/i.test((err as Error).message)) {
+    return new GzipError(`not a complete gzip file (${(err as Error).message})`, { cause: err });
+  }
+  return err;
+}
+
+/** The file's whole-line chunks of at least `minBytes` (line-chunks.ts); a GzipError if the gzip is damaged. */
+export async function* gzipChunks(source: Downloaded, minBytes: number, allocate: (bytes: number) => Uint8Array): AsyncGenerator<Uint8Array> {
+  const { raw, gunzip } = gunzipOf(source, GUNZIP_CHUNK);
+  try {
+    yield* wholeLineChunks(gunzip as AsyncIterable<Buffer>, minBytes, allocate);
+  } catch (err) {
+    throw gzipFailure(err);
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+}
+
+export async function* gzipLineBatches(source: Downloaded): AsyncGenerator<string[]> {
+  const { raw, gunzip } = gunzipOf(source, CHUNK);
   let pending: Buffer[] = [];
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -41,11 +69,7 @@ export async function* gzipLineBatches(source: Downloaded): AsyncGenerator<strin
       if (batch.length > 0) yield batch;
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_') || /unexpected end of file/i.test((err as Error).message)) {
-      throw new GzipError(`not a complete gzip file (${(err as Error).message})`, { cause: err });
-    }
-    throw err;
+    throw gzipFailure(err);
   } finally {
     raw.destroy();
     gunzip.destroy();

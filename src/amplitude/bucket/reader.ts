@@ -1,7 +1,8 @@
 // Reads the complete hours of one export folder: each hour's files in partition order, their
-// lines in batches, and a marker after each hour. A file whose gzip turns out truncated or corrupt
-// is downloaded once more (pinned to the same version) and resumed after the lines already handed
-// out; a second failure stops the stream before that hour is bookmarked.
+// contents in pieces (batches of lines, or whatever the caller's FileReader makes of a file), and a
+// marker after each hour. A file whose gzip turns out truncated or corrupt is downloaded once more
+// (pinned to the same version) and resumed after the units (lines, records) already handed out; a
+// second failure stops the stream before that hour is bookmarked.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StreamFailure } from '../../errors.js';
 import { AbortError } from '../errors.js';
@@ -11,7 +12,15 @@ import { GzipError, gzipLineBatches, type Downloaded } from './gzip-lines.js';
 import { HOUR_MS, type KeyKind } from './layout.js';
 import { checkpointHours, listHours, planHours, type BucketFile, type ListedHour } from './listing.js';
 
-export type HourItem = { lines: string[]; file: BucketFile; firstLine: number } | { hourDone: ListedHour; checkpoint: boolean };
+type HourDone = { hourDone: ListedHour; checkpoint: boolean };
+export type HourItem = { lines: string[]; file: BucketFile; firstLine: number } | HourDone;
+export type HourPiece<T> = { value: T; file: BucketFile; /** 1-based number of its first unit in the file. */ first: number } | HourDone;
+
+/**
+ * A file's contents in pieces, each with the number of units (lines, records) it holds, leaving
+ * out the first `skip` units: those were handed out from an earlier download of the same file.
+ */
+export type FileReader<T> = (data: Downloaded, skip: number, file: BucketFile) => AsyncIterable<{ value: T; count: number }>;
 
 export interface ReadOptions {
   s3: S3Client;
@@ -38,13 +47,18 @@ export interface FolderRead {
  * lines, then its `hourDone` (`checkpoint` after each hour with files and each run of empty hours).
  */
 export async function* readCompleteHours(o: ReadOptions, r: FolderRead): AsyncGenerator<HourItem> {
+  for await (const item of readCompleteHourPieces(o, r, lineBatches)) yield 'hourDone' in item ? item : { lines: item.value, file: item.file, firstLine: item.first };
+}
+
+/** readCompleteHours with each file read by `read`. */
+export async function* readCompleteHourPieces<T>(o: ReadOptions, r: FolderRead, read: FileReader<T>): AsyncGenerator<HourPiece<T>> {
   let from = r.from;
   for (;;) {
     const listing = await listHours(o.s3, o.bucket, r.folder, r.id, r.kind, from);
     const plan = planHours(listing, from, r.until);
     const files = plan.hours.reduce((n, h) => n + h.files.length, 0);
     o.log.info(`${r.label}: s3://${o.bucket}/${r.folder}: ${plan.hours.length} complete hour(s) from ${iso(from)}, ${files} file(s); stops there because ${plan.stoppedAt}`);
-    yield* readHours(o, plan.hours);
+    yield* readHours(o, plan.hours, read);
     const last = plan.hours[plan.hours.length - 1];
     if (listing.newerHour === null || plan.gap || !last || last.hour + HOUR_MS >= r.until) return;
     from = last.hour + HOUR_MS;
@@ -53,7 +67,7 @@ export async function* readCompleteHours(o: ReadOptions, r: FolderRead): AsyncGe
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGenerator<HourItem> {
+async function* readHours<T>(o: ReadOptions, hours: readonly ListedHour[], read: FileReader<T>): AsyncGenerator<HourPiece<T>> {
   const f: Fetcher = { s3: o.s3, bucket: o.bucket, tempDir: o.tempDir, log: o.log, signal: o.signal };
   const files = hours.flatMap((h) => h.files);
   const checkpoints = checkpointHours(hours);
@@ -63,7 +77,7 @@ async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGe
       for (let i = 0; i < hour.files.length; i++) {
         const next = await downloads.next();
         if (next.done) throw new Error('bucket downloads ended early');
-        yield* fileLines(f, next.value.file, next.value.data);
+        yield* filePieces(f, next.value.file, next.value.data, read);
       }
       yield { hourDone: hour, checkpoint: checkpoints.has(hour.hour) };
     }
@@ -72,21 +86,16 @@ async function* readHours(o: ReadOptions, hours: readonly ListedHour[]): AsyncGe
   }
 }
 
-async function* fileLines(f: Fetcher, file: BucketFile, first: Downloaded): AsyncGenerator<HourItem> {
+async function* filePieces<T>(f: Fetcher, file: BucketFile, first: Downloaded, read: FileReader<T>): AsyncGenerator<HourPiece<T>> {
   let data = first;
   let handedOut = 0;
   try {
     for (let attempt = 1; ; attempt++) {
-      let seen = 0;
       try {
-        for await (const batch of gzipLineBatches(data)) {
+        for await (const piece of read(data, handedOut, file)) {
           if (f.signal.aborted) throw new AbortError();
-          const from = seen;
-          seen += batch.length;
-          if (seen <= handedOut) continue;
-          const fresh = from < handedOut ? batch.slice(handedOut - from) : batch;
-          yield { lines: fresh, file, firstLine: Math.max(from, handedOut) + 1 };
-          handedOut = seen;
+          yield { value: piece.value, file, first: handedOut + 1 };
+          handedOut += piece.count;
         }
         return;
       } catch (err) {
@@ -104,5 +113,17 @@ async function* fileLines(f: Fetcher, file: BucketFile, first: Downloaded): Asyn
     }
   } finally {
     await discard(data);
+  }
+}
+
+/** The merged-ID files' reader: batches of non-blank lines. */
+async function* lineBatches(data: Downloaded, skip: number): AsyncGenerator<{ value: string[]; count: number }> {
+  let seen = 0;
+  for await (const batch of gzipLineBatches(data)) {
+    const from = seen;
+    seen += batch.length;
+    if (seen <= skip) continue;
+    const fresh = from < skip ? batch.slice(skip - from) : batch;
+    yield { value: fresh, count: fresh.length };
   }
 }
