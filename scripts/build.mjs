@@ -7,20 +7,25 @@
 // both read files or modules of their own at run time.
 // Every bundle file is written flat in dist/, so that a path relative to the code's own file
 // (`../package.json`, `../catalogs/`, `./events-worker.js`) means the same in src/ and dist/.
+// `node scripts/build.mjs --outdir DIR ENTRY...` bundles other entries the same way into DIR (tests
+// that drive one module with the worker threads, or in a process of its own).
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const dist = path.join(root, 'dist');
 const external = ['unzipper', '@aws-sdk/client-s3'];
+const args = process.argv.slice(2);
+const custom = args[0] === '--outdir';
+const dist = custom ? path.resolve(args[1] ?? '') : path.join(root, 'dist');
+const entryPoints = custom ? args.slice(2) : ['src/cli.ts', 'src/streams/events-worker.ts'];
 
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts', 'src/streams/events-worker.ts'],
-  outdir: 'dist',
+  entryPoints,
+  outdir: dist,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   bundle: true,
@@ -38,6 +43,8 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+
+if (custom) process.exit(0);
 
 // The bundled libraries' licences travel with their code.
 const packages = new Map();

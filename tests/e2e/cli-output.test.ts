@@ -21,7 +21,7 @@ let removeBundle = (): void => undefined;
 beforeAll(async () => {
   requireBuild();
   dir = tempDir();
-  const built = await bundle('writer-harness', ['tests/e2e/support/writer-harness.ts']);
+  const built = bundle('writer-harness', ['tests/e2e/support/writer-harness.ts']);
   removeBundle = built.remove;
   HARNESS = path.join(built.dir, 'writer-harness.js');
 });

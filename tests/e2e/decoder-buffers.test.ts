@@ -27,7 +27,7 @@ const line = (i: number): string =>
 
 describe('the decoding threads’ reused buffers', () => {
   it('are refilled only once released, and frame every record as the exact path does', async () => {
-    const built = await bundle('decoder-buffers', ['src/streams/events-decoder.ts', 'src/streams/events-worker.ts']);
+    const built = bundle('decoder-buffers', ['src/streams/events-decoder.ts', 'src/streams/events-worker.ts']);
     removeBundle = built.remove;
     const { EventsDecoder } = (await import(pathToFileURL(path.join(built.dir, 'events-decoder.js')).href)) as { EventsDecoder: typeof Decoder };
     const members = [0, 1, 2].map((m) => Array.from({ length: 6000 }, (_, i) => line(m * 6000 + i)));
