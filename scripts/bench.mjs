@@ -17,7 +17,7 @@
 // Env: BENCH_SIZES_MB (default 100,400,1600), BENCH_RUNS (default 2: best wall time, highest RSS of N runs),
 // BENCH_CLI (default dist/cli.js: another build of the tap, to compare before and after a change),
 // BENCH_NETWORK=0 skips the network-bound scenario.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, statfsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -228,9 +228,11 @@ function eventsOnly(catalogText) {
   return JSON.stringify(catalog);
 }
 
-/** Chart unpivot: parseChartCsv (dist) on a 3,000-segment × 365-day chart rendered by the simulator; best of 3. */
+/** Chart unpivot: parseChartCsv (bundled as the CLI is) on a 3,000-segment × 365-day chart rendered by the simulator; best of 3. */
 async function chartThroughput() {
-  const { parseChartCsv } = await import(pathToFileURL(path.join(path.dirname(cli), 'amplitude', 'chart-csv.js')).href);
+  const bundled = path.join(root, 'build', 'bench-chart-csv');
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', bundled, 'src/amplitude/chart-csv.ts'], { stdio: 'inherit' });
+  const { parseChartCsv } = await import(pathToFileURL(path.join(bundled, 'chart-csv.js')).href);
   const { renderChartCsv } = await import(pathToFileURL(path.join(simulatorDir, 'chart-csv.js')).href);
   const days = Array.from({ length: 365 }, (_, i) => new Date(FIRST_DAY_MS + i * DAY_MS).toISOString().slice(0, 10));
   const rows = Array.from({ length: 3000 }, (_, r) => [`Segment ${r}`, ...days.map((_, i) => String((r * 31 + i * 7) % 1000))]);
