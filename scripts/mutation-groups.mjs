@@ -4,7 +4,7 @@
 // src/amplitude, so a new file there is mutated without being listed here.
 const chart = ['src/amplitude/chart-csv.ts', 'src/amplitude/chart-csv/**/*.ts'];
 const basics = ['src/amplitude/timestamps.ts', 'src/amplitude/regions.ts', 'src/amplitude/envelope.ts', 'src/amplitude/errors.ts'];
-const exportApi = ['src/amplitude/export-archive.ts', 'src/amplitude/export-hours.ts', 'src/amplitude/event-line.ts'];
+const exportApi = ['src/amplitude/export-archive.ts', 'src/amplitude/line-chunks.ts', 'src/amplitude/export-hours.ts', 'src/amplitude/event-line.ts'];
 const http = ['src/amplitude/client.ts', 'src/amplitude/retry.ts', 'src/amplitude/limiter.ts', 'src/amplitude/client-options.ts', 'src/amplitude/presigned.ts', 'src/amplitude/body.ts'];
 // Its tests start a local S3 API, so its mutants cost the most: a group of its own.
 const bucket = ['src/amplitude/bucket/**/*.ts'];

@@ -19,7 +19,7 @@ export const NEEDS_TEXT = -1;
 const MAX_DEPTH = 64;
 // Keys held for duplicate checks across all open objects; a line with more open keys is declined.
 const MAX_OPEN_KEYS = 4096;
-// Distinct top-level key names remembered (exports have about 55).
+// Distinct top-level key names remembered (exports have about 55); a line with a key beyond them is declined.
 const MAX_TOP_KEYS = 1024;
 
 const QUOTE = 0x22;
@@ -255,6 +255,8 @@ export class EventRecordScanner {
     this.i = j + 1;
     const known = this.topKeys.get(hash) ?? null;
     for (let k = known; k !== null; k = k.next) if (k.bytes.length === this.i - start && sameBytes(k.bytes, src, start)) return k;
+    // A key not remembered could repeat on its line unseen: past the cap, such a line goes the exact way.
+    if (this.topKeyCount >= MAX_TOP_KEYS) throw DECLINE;
     // A copy (Buffer.slice would be a view of the chunk, whose buffer is reused or sent away).
     const bytes = Uint8Array.prototype.slice.call(src, start, this.i);
     const name = Buffer.from(bytes.buffer, bytes.byteOffset + 1, bytes.length - 2).toString('latin1');
@@ -266,11 +268,8 @@ export class EventRecordScanner {
       next: known,
       follower: null,
     };
-    // Beyond the cap a key is looked up afresh each time (correct, slower).
-    if (this.topKeyCount < MAX_TOP_KEYS) {
-      this.topKeys.set(hash, entry);
-      this.topKeyCount++;
-    }
+    this.topKeys.set(hash, entry);
+    this.topKeyCount++;
     return entry;
   }
 

@@ -65,4 +65,40 @@ describe('ReadAhead', () => {
     expect(seen.read).toBe(readWhenClosed);
     expect(await ahead.next()).toEqual({ value: undefined, done: true });
   });
+
+  it('asks the source for one item at a time, never while an answer is pending', async () => {
+    // The first three answers come at once, the fourth never: it stays pending.
+    let calls = 0;
+    const iterator: AsyncIterator<number> = {
+      next: () => (++calls <= 3 ? Promise.resolve({ value: calls, done: false }) : new Promise<IteratorResult<number>>(() => undefined)),
+    };
+    const ahead = new ReadAhead(iterator, 3);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(await ahead.next()).toEqual({ value: 1, done: false });
+    expect(await ahead.next()).toEqual({ value: 2, done: false });
+    for (let i = 0; i < 10; i++) await tick();
+    expect(calls).toBe(4);
+  });
+
+  it('asks nothing more of a source that failed, so the error is not passed over', async () => {
+    let calls = 0;
+    const iterator: AsyncIterator<number> = {
+      next: () => {
+        calls++;
+        if (calls === 2) return Promise.reject(new Error('broken'));
+        return Promise.resolve({ value: calls, done: false });
+      },
+    };
+    const ahead = new ReadAhead(iterator, 4);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(await ahead.next()).toEqual({ value: 1, done: false });
+    await expect(ahead.next()).rejects.toThrow('broken');
+    expect(calls).toBe(2);
+  });
+
+  it('closes a source that has no return method', async () => {
+    const iterator: AsyncIterator<number> = { next: () => Promise.resolve({ value: undefined, done: true }) };
+    const ahead = new ReadAhead(iterator, 2);
+    await expect(ahead.close()).resolves.toBeUndefined();
+  });
 });
