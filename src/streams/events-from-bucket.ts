@@ -29,25 +29,28 @@ export async function* eventsFromBucket(ctx: StreamContext, spec: FrameSpec): As
   const fromBookmark = ctx.bookmark ? parseBookmarkHour(ctx.bookmark[REPLICATION_KEY]) : null;
   const from = (fromBookmark ?? floorHour(config.start_date as DateTime)).toMillis();
   const until = config.end_date ? lastHourBefore(config.end_date).toMillis() + HOUR_MS : Number.POSITIVE_INFINITY;
-  // Started now, so that the worker threads load while the bucket is listed.
+  // Started now, so that the worker threads load while the AWS SDK loads and the bucket is listed.
   const decoder = EventsDecoder.start();
-  const s3 = await createS3Client(config, log);
   try {
-    const project = await projectFolder(s3, b.bucket, b.prefix, b.projectId);
-    const folder = `${folderPrefix(b.prefix)}${project}/`;
-    const read = { label: 'events', folder, id: project, kind: 'events' as const, from, until };
-    const records = (data: Downloaded, skip: number, file: BucketFile) => fileRecords(decoder, spec, data, skip, `s3://${b.bucket}/${file.key}`);
-    for await (const item of readCompleteHourPieces({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, read, records)) {
-      if (ctx.signal.aborted) throw new AbortError();
-      if ('hourDone' in item) {
-        if (item.checkpoint) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' })) } };
-        continue;
+    const s3 = await createS3Client(config, log);
+    try {
+      const project = await projectFolder(s3, b.bucket, b.prefix, b.projectId);
+      const folder = `${folderPrefix(b.prefix)}${project}/`;
+      const read = { label: 'events', folder, id: project, kind: 'events' as const, from, until };
+      const records = (data: Downloaded, skip: number, file: BucketFile) => fileRecords(decoder, spec, data, skip, `s3://${b.bucket}/${file.key}`);
+      for await (const item of readCompleteHourPieces({ s3, bucket: b.bucket, tempDir: ctx.tempDir, log, signal: ctx.signal, concurrency: b.concurrency }, read, records)) {
+        if (ctx.signal.aborted) throw new AbortError();
+        if ('hourDone' in item) {
+          if (item.checkpoint) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' })) } };
+          continue;
+        }
+        const batch = item.value;
+        yield batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
       }
-      const batch = item.value;
-      yield batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
+    } finally {
+      s3.destroy();
     }
   } finally {
-    s3.destroy();
     await decoder.stop();
   }
 }
