@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { GzipError, gzipLineBatches, type Downloaded } from '../../src/amplitude/bucket/gzip-lines.js';
+import { GzipError, gzipChunks, gzipLineBatches, type Downloaded } from '../../src/amplitude/bucket/gzip-lines.js';
 import { tempDir } from '../helpers/cli.js';
 
 const KIB = 1024;
@@ -93,5 +93,21 @@ describe('gzip line batches', () => {
     );
     expect(err).not.toBeInstanceOf(GzipError);
     expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
+  it('gzipChunks: whole lines in chunks of at least the size asked, the same bytes as the file, and GzipError for a damaged file', async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of gzipChunks({ buffer: gzipSync(text) }, 1000, (n) => new Uint8Array(n))) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(text);
+    expect(chunks.slice(0, -1).every((c) => c.length >= 1000 && c[c.length - 1] === 0x0a)).toBe(true);
+    const whole = gzipSync(text);
+    const err = await (async () => {
+      for await (const chunk of gzipChunks({ buffer: whole.subarray(0, Math.floor(whole.length / 2)) }, 1000, (n) => new Uint8Array(n))) void chunk;
+    })().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(GzipError);
+    expect((err as Error).message).toBe('not a complete gzip file (unexpected end of file)');
   });
 });
