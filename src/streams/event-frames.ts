@@ -62,10 +62,10 @@ export class EventTooLargeError extends StreamFailure {
 
 /**
  * Frames one chunk of whole lines (time_extracted stamped now); throws EventLineError on a line
- * that is not a JSON object, with its number in the chunk. Each record is written straight into one growing byte buffer by the
- * byte scanner (event-bytes.ts), already ASCII; a line the scanner declines is decoded and goes
- * through transformEventLine, and only a record that is not ASCII then is escaped and written
- * again.
+ * that is not a JSON object, with its number in the chunk. Each record is written straight into
+ * one growing byte buffer by the byte scanner (event-bytes.ts), already ASCII; a line the scanner
+ * declines is decoded and goes through transformEventLine, and only a record that is not ASCII
+ * then is escaped and written again.
  */
 export function frameChunk(chunk: Uint8Array, spec: FrameSpec, framer: EventFramer, spare?: ArrayBuffer): FramedBatch {
   const src = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
