@@ -6,6 +6,7 @@ import { isBlankLine } from '../amplitude/export-lines.js';
 import { EventLineError, transformEventLine, type KeySelection } from '../amplitude/event-line.js';
 import { asciiJson, recordFrame } from '../singer/writer.js';
 import { StreamFailure } from '../errors.js';
+import type { StreamItem } from './types.js';
 
 /** What framing needs to know, in a form a worker thread can receive. */
 export interface FrameSpec {
@@ -22,6 +23,11 @@ export interface FramedBatch {
   lines: number;
   /** Called once the bytes are written: their buffer may then be reused. */
   release?: () => void;
+}
+
+/** The stream item that hands a framed batch to the writer (and its buffer back once written). */
+export function framedItem(batch: FramedBatch): StreamItem {
+  return batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
 }
 
 /** Framing state kept from chunk to chunk: the key selection and the byte scanner's key table. */

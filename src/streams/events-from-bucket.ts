@@ -13,7 +13,7 @@ import { bookmarkValue, floorHour, lastHourBefore, parseBookmarkHour } from '../
 import { AbortError } from '../amplitude/errors.js';
 import { StreamFailure } from '../errors.js';
 import { DateTime } from 'luxon';
-import { EventTooLargeError, type FramedBatch, type FrameSpec } from './event-frames.js';
+import { EventTooLargeError, framedItem, type FramedBatch, type FrameSpec } from './event-frames.js';
 import { EventsDecoder } from './events-decoder.js';
 import type { StreamContext, StreamItem } from './types.js';
 
@@ -44,8 +44,7 @@ export async function* eventsFromBucket(ctx: StreamContext, spec: FrameSpec): As
           if (item.checkpoint) yield { bookmark: { [REPLICATION_KEY]: bookmarkValue(DateTime.fromMillis(item.hourDone.hour + HOUR_MS, { zone: 'utc' })) } };
           continue;
         }
-        const batch = item.value;
-        yield batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
+        yield framedItem(item.value);
       }
     } finally {
       s3.destroy();

@@ -25,7 +25,7 @@ import {
 import { EventLineError } from '../amplitude/event-line.js';
 import { StreamFailure } from '../errors.js';
 import { plural, span } from '../format.js';
-import { type FramedBatch, type FrameSpec } from './event-frames.js';
+import { framedItem, type FramedBatch, type FrameSpec } from './event-frames.js';
 import { EventsDecoder } from './events-decoder.js';
 import { fetchInOrder, type FetchJob, type Fetched } from './window-prefetch.js';
 import { loadSchema } from './schemas.js';
@@ -170,7 +170,7 @@ async function* exportWindows(ctx: StreamContext, windows: HourWindow[], decoder
         try {
           for await (const batch of windowRecords(ctx, w, archive.file, decoder, spec)) {
             records += batch.count;
-            yield batch.release ? { recordLines: batch.bytes, count: batch.count, written: batch.release } : { recordLines: batch.bytes, count: batch.count };
+            yield framedItem(batch);
           }
           break;
         } catch (err) {
